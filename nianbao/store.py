@@ -11,6 +11,8 @@ Tables
             or from first_seen), template era, parse status, parser version, warnings.
   cells     long form: report_id, table_name, row_key, col_key, value, raw, unit.
   sections  the six sections' text, searchable.
+  crawls    one row per (crawl run, agency): ok, items listed, reports found, error.
+  listings  each report item as its column listed it (title, year, date), first and last seen.
 Views
   current_reports  the latest version of each source URL
   table3_wide / table4_wide  one row per report, a column per cell
@@ -118,7 +120,35 @@ class Store:
                 pk=("report_id", "key"), foreign_keys=[("report_id", "reports", "id")],
             )
             db["sections"].enable_fts(["text"], create_triggers=True, tokenize="trigram")
+        self._ensure_crawl_tables()
         self._create_views()
+
+    def _ensure_crawl_tables(self) -> None:
+        """What each crawl did (for crawl health) and what each column listed (the crawler's view).
+
+        `crawls` is one row per (run, agency): the monitor reads consecutive failures and a column
+        that suddenly lists nothing from it. `listings` keeps each report item as its column listed
+        it — title, the year and date the list stated — which the parser cannot see in the body.
+        """
+        db = self.db
+        if "crawls" not in db.table_names():
+            db["crawls"].create(
+                {
+                    "run_id": str, "agency_id": str, "started_at": str, "finished_at": str,
+                    "ok": int, "listed": int, "reports": int, "error": str,
+                },
+                pk=("run_id", "agency_id"),
+            )
+            db["crawls"].create_index(["agency_id", "started_at"])
+        if "listings" not in db.table_names():
+            db["listings"].create(
+                {
+                    "url": str, "agency_id": str, "title": str, "year": int, "listed_date": str,
+                    "list_url": str, "first_seen": str, "last_seen": str,
+                },
+                pk="url",
+            )
+            db["listings"].create_index(["agency_id", "year"])
 
     def _create_views(self) -> None:
         db = self.db
@@ -258,6 +288,39 @@ class Store:
                     pk=("report_id", "key"),
                 )
         return Stored(page["id"], report_id, status, error)
+
+    def has_page(self, url: str, body: bytes) -> bool:
+        """True when these exact bytes are already stored for this URL (a revalidated page)."""
+        return self._page_id(url, hashlib.sha256(body).hexdigest()) is not None
+
+    # -- crawls -------------------------------------------------------------------------------
+    def record_crawl(
+        self, run_id: str, agency_id: str, *, started_at: str, finished_at: str, ok: bool,
+        listed: int, reports: int, error: str | None = None,
+    ) -> None:
+        """One agency's outcome in one crawl run (idempotent per run and agency)."""
+        with self.db.conn:
+            self.db["crawls"].upsert(
+                {"run_id": run_id, "agency_id": agency_id, "started_at": started_at,
+                 "finished_at": finished_at, "ok": int(ok), "listed": listed,
+                 "reports": reports, "error": error},
+                pk=("run_id", "agency_id"),
+            )
+
+    def record_listing(
+        self, url: str, *, agency_id: str | None, title: str | None, year: int | None,
+        listed_date: str | None, list_url: str | None, seen_at: str | None = None,
+    ) -> None:
+        """Remember a report item as the column listed it; keeps when it was first seen."""
+        seen = seen_at or now_iso()
+        row = self.db.execute("select first_seen from listings where url = ?", [url]).fetchone()
+        with self.db.conn:
+            self.db["listings"].upsert(
+                {"url": url, "agency_id": agency_id, "title": title, "year": year,
+                 "listed_date": listed_date, "list_url": list_url,
+                 "first_seen": row[0] if row else seen, "last_seen": seen},
+                pk="url",
+            )
 
     # -- reading ------------------------------------------------------------------------------
     def summary(self) -> dict[str, int]:
