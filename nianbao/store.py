@@ -30,6 +30,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from nianbao import search
 from parsing import PARSER_VERSION, parse_document
 from parsing.model import (
     TABLE3_COLUMNS,
@@ -119,7 +120,7 @@ class Store:
                 {"report_id": int, "key": str, "text": str},
                 pk=("report_id", "key"), foreign_keys=[("report_id", "reports", "id")],
             )
-            db["sections"].enable_fts(["text"], create_triggers=True, tokenize="trigram")
+        search.enable(db)  # Chinese full-text search of sections.text and reports.title
         self._ensure_crawl_tables()
         self._create_views()
 

@@ -1,0 +1,130 @@
+"""Chinese full-text search: an FTS5 tokenizer that makes every Han character its own token.
+
+Why this design. SQLite's default FTS5 tokenizer (unicode61) reads a whole run of Chinese as one
+token, so 信息处理费 inside a sentence is never found; the trigram tokenizer cannot match a query
+shorter than three characters, so 报告 and 复议 find nothing. A segmenter (jieba) guesses word
+boundaries and misses words it cut differently in the document and in the query. Here each CJK
+character is one token (Latin letters and digits stay whole words, lower-cased and NFKC-folded,
+so 全角 ２０２３ finds 2023), and punctuation separates. A quoted query is then a *phrase* of
+single characters, and an FTS5 phrase matches consecutive tokens: exact substring semantics for
+any length, one character up. Datasette's own search box already quotes each word it is given
+(``escape_fts``), so ``?_search=信息处理费`` works with no query rewriting and snippet()/highlight()
+point into the original text.
+
+The price: the tokenizer is Python code registered on each connection (through the ``sqlitefts``
+package). `Store` registers it on its connection and the Datasette plugin in
+``nianbao.browse.plugin`` registers it in ``prepare_connection``. A connection without it can read
+every ordinary table, but touching ``*_fts`` (and so writing `sections` or `reports`, whose triggers
+keep the index) fails with "no such tokenizer" — loudly, never with a silently stale index.
+The alternative, a pre-segmented shadow column plus a query rewrite, keeps stock SQLite able to
+open the index but has to rewrite every query path (search box, raw mode, column search, canned
+queries) and shows snippets from the segmented copy; we judged the tokenizer the more robust.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Iterator
+
+import sqlite_utils
+from sqlitefts import fts5
+
+TOKENIZER = "nianbao_cjk"
+
+# Indexed columns per table. reports: so a report's title (and agency) is searchable.
+FTS_COLUMNS: dict[str, list[str]] = {"sections": ["text"], "reports": ["title", "agency"]}
+
+# A run of Latin letters/digits (ASCII or full-width) is one word; any other letter is one token.
+_TOKEN = re.compile(r"[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]+|[^\W_]")
+_SQLITE_OK, _SQLITE_ERROR = 0, 1
+
+
+def tokens(text: str) -> Iterator[tuple[str, int, int]]:
+    """Yield ``(token, start_byte, end_byte)`` in UTF-8 offsets, as FTS5 wants them."""
+    pos_char = pos_byte = 0
+    for m in _TOKEN.finditer(text):
+        start = pos_byte + len(text[pos_char:m.start()].encode("utf-8"))
+        end = start + len(m.group().encode("utf-8"))
+        pos_char, pos_byte = m.end(), end
+        yield unicodedata.normalize("NFKC", m.group()).lower(), start, end
+
+
+def _build_tokenizer():
+    """The C structure FTS5 calls. One stateless instance serves every table and connection."""
+    ffi = fts5.ffi
+
+    @ffi.callback("int(void*, const char **, int, Fts5Tokenizer **)")
+    def xcreate(ctx, argv, argc, pp_out):
+        pp_out[0] = ffi.cast("Fts5Tokenizer *", 1)  # no per-table state: any non-NULL handle
+        return _SQLITE_OK
+
+    @ffi.callback("void(Fts5Tokenizer *)")
+    def xdelete(p):  # nothing to free; kept trivial so it is safe at interpreter shutdown
+        return None
+
+    @ffi.callback(
+        "int(Fts5Tokenizer *, void *, int, const char *, int, "
+        "int(void*, int, const char *, int, int, int))",
+        error=_SQLITE_ERROR,
+    )
+    def xtokenize(p, ctx, flags, p_text, n_text, x_token):
+        text = ffi.unpack(p_text, n_text).decode("utf-8", errors="replace")
+        for token, start, end in tokens(text):
+            data = token.encode("utf-8")
+            rc = x_token(ctx, 0, ffi.from_buffer(data), len(data), start, end)
+            if rc != _SQLITE_OK:
+                return rc
+        return _SQLITE_OK
+
+    return ffi.new("fts5_tokenizer *", [xcreate, xdelete, xtokenize]), (xcreate, xdelete,
+                                                                          xtokenize)
+
+
+_TOKENIZER_STRUCT, _CALLBACKS = _build_tokenizer()  # module-level: alive as long as SQLite may call
+
+
+def register(conn: sqlite3.Connection) -> None:
+    """Make the tokenizer known to one connection (needed on every connection that uses FTS)."""
+    if not fts5.register_tokenizer(conn, TOKENIZER, _TOKENIZER_STRUCT):
+        raise RuntimeError(f"could not register the {TOKENIZER} FTS5 tokenizer")
+
+
+def enable(db: sqlite_utils.Database) -> None:
+    """Register the tokenizer and make sure each searchable table has an FTS index that uses it.
+
+    Idempotent. An index built earlier with another tokenizer (the first schema used trigram) is
+    dropped and rebuilt from the table, so an existing database is migrated on open.
+    """
+    register(db.conn)
+    for table, columns in FTS_COLUMNS.items():
+        if table in db.table_names():
+            db[table].enable_fts(columns, create_triggers=True, tokenize=TOKENIZER, replace=True)
+
+
+def fts_phrase(query: str) -> str:
+    """One query string as FTS5 phrases: each whitespace-separated word quoted, all must match.
+
+    The same as Datasette's ``escape_fts`` for plain words, for use outside Datasette.
+    """
+    words = [w.replace('"', '""') for w in query.split() if w.strip('"')]
+    return " ".join(f'"{w}"' for w in words)
+
+
+def search_reports(db: sqlite_utils.Database, query: str, limit: int = 50) -> list[dict]:
+    """Current reports whose title or section text contains every word of ``query``."""
+    match = fts_phrase(query)
+    if not match:
+        return []
+    sql = """
+        select r.id, r.agency, r.year, r.title, r.source
+        from current_reports r
+        where r.id in (select rowid from reports_fts where reports_fts match :q)
+           or r.id in (
+             select s.report_id from sections s
+             where s.rowid in (select rowid from sections_fts where sections_fts match :q))
+        order by r.year desc, r.agency
+        limit :limit
+    """
+    return list(db.query(sql, {"q": match, "limit": limit}))
