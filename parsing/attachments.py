@@ -1,0 +1,103 @@
+"""What PDF, DOCX and DOC extraction share: tidying text that page layout broke apart.
+
+Attachments lose what HTML keeps: a cell's words wrap ("商业企\\n业", "三\\n、\\n本\\n年"), the PDF
+text layer puts spaces between glyphs ("总 计", "2023 年") and page numbers ("- 3 -") sit between
+the rows of a table. The extractors tidy that here, then hand paragraphs and logical table rows
+(cell strings, document order) to the same table core as the HTML parser.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from parsing.model import Report
+from parsing.tables import fill_tables
+from parsing.values import value_kind
+
+# CJK ideographs, full-width forms and CJK punctuation: text in which a space or a line break
+# is only layout, never a word boundary.
+_CJK = r"\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u3000-\u303f“”‘’"
+_SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
+_PAGE_NUMBER = re.compile(
+    r"^[\s\-—–－_·•]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／]\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?[\s\-—–－_·•]*$"
+)
+
+
+def tidy(text: str | None) -> str:
+    """Join a wrapped cell or line: drop layout spaces and breaks next to CJK text, keep others."""
+    if not text:
+        return ""
+    text = text.replace("\u00a0", " ")
+    text = _SPACE_NEAR_CJK.sub("", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def is_page_number(line: str) -> bool:
+    """A running page number such as "- 3 -", "3", "第 3 页", "3/6" (never a report line)."""
+    return bool(_PAGE_NUMBER.match(line))
+
+
+# One table as laid out: per grid position, the cell's text and the cell's identity. A merged
+# cell occupies several positions with the same identity object.
+Grid = list[list[tuple[str, object]]]
+
+
+def table_rows(grid: Grid) -> list[list[str]]:
+    """Logical rows for the table core (`parsing.tables.fill_tables`), which reads a stream of
+    labels and values and counts values (7 per Table 3 row): so a cell merged across columns
+    is given once, a cell merged down repeats its text in each row (each row keeps its label
+    context), and the empty cells of label columns (no number in any row), which would read as
+    blank values, are left out. Empty cells under numbers stay: a blank is not a zero."""
+    width = max((len(row) for row in grid), default=0)
+    label_columns = {
+        c for c in range(width)
+        if not any(c < len(row) and value_kind(row[c][0]) == "number" for row in grid)
+    }
+    rows: list[list[str]] = []
+    for grid_row in grid:
+        row: list[str] = []
+        previous: object = None
+        for c, (text, identity) in enumerate(grid_row):
+            merged_across = identity is previous
+            previous = identity
+            if merged_across or (not text and c in label_columns):
+                continue
+            row.append(text)
+        if any(row):
+            rows.append(row)
+    return rows
+
+
+@dataclass
+class Extracted:
+    """A document reduced to what the report parser reads: ``blocks`` in document order, a
+    ``str`` for a paragraph and a `Grid` for a table."""
+
+    blocks: list[str | Grid] = field(default_factory=list)
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [b for b in self.blocks if isinstance(b, str)]
+
+    @property
+    def rows(self) -> list[list[str]]:
+        """The logical rows of every table, in document order."""
+        return [row for b in self.blocks if isinstance(b, list) for row in table_rows(b)]
+
+    def text(self) -> str:
+        """Paragraphs one per line and table rows as ``a | b | c`` lines, in document order."""
+        out: list[str] = []
+        for block in self.blocks:
+            if isinstance(block, str):
+                out.append(block)
+            else:
+                out.extend(" | ".join(row) for row in table_rows(block))
+        return "\n".join(out)
+
+
+def build_report(extracted: Extracted, url: str) -> Report:
+    """The canonical record: tables through the shared core, then sections and metadata."""
+    report = Report(source=url)
+    fill_tables(report, extracted.rows)
+    return report
