@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from monitor.config import DeadlineOverride
-from monitor.engine import FAIL, PASS, Result
+from monitor.engine import FAIL, PASS, SKIPPED, Result
 from monitor.rules import Rule
 
 PUBLISHED, LATE, MISSING, PENDING = "published", "late", "missing", "pending"
@@ -68,7 +68,9 @@ def assess(agencies: Iterable[dict], reports: Iterable[dict], year: int, as_of: 
 
 def deadline_result(rule: Rule, verdict: Compliance) -> Result:
     """The per-report face of rule 8, stored beside the other rule results."""
-    report = verdict.report or {}
+    report = verdict.report
+    if report is None:
+        return Result(rule.id, rule.severity, SKIPPED, reason="no published date")
     published = report.get("published", "")[:10]
     via = report.get("published_source") or "page"
     if verdict.status == LATE:
