@@ -23,6 +23,7 @@ queries) and shows snippets from the segmented copy; we judged the tokenizer the
 
 from __future__ import annotations
 
+import ctypes
 import re
 import sqlite3
 import unicodedata
@@ -82,7 +83,12 @@ def _build_tokenizer():
                                                                           xtokenize)
 
 
-_TOKENIZER_STRUCT, _CALLBACKS = _build_tokenizer()  # module-level: alive as long as SQLite may call
+_TOKENIZER = _build_tokenizer()
+# SQLite calls xdelete when a connection closes, which can happen during interpreter shutdown,
+# after this module's globals are gone; freed callbacks would crash the process then. One extra
+# reference that nothing releases keeps them for the life of the process.
+ctypes.pythonapi.Py_IncRef(ctypes.py_object(_TOKENIZER))
+_TOKENIZER_STRUCT = _TOKENIZER[0]
 
 
 def register(conn: sqlite3.Connection) -> None:
