@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from parsing import document
 from parsing.model import Report
-from parsing.tables import fill_tables
 from parsing.values import value_kind
 
 # CJK ideographs, full-width forms and CJK punctuation: text in which a space or a line break
@@ -97,7 +97,20 @@ class Extracted:
 
 
 def build_report(extracted: Extracted, url: str) -> Report:
-    """The canonical record: tables through the shared core, then sections and metadata."""
-    report = Report(source=url)
-    fill_tables(report, extracted.rows)
-    return report
+    """The canonical record, assembled by the same code as HTML and text reports."""
+    blocks = [b if isinstance(b, str) else table_rows(b) for b in extracted.blocks]
+    return document.build_report(url, blocks, titles=title_candidates(extracted.paragraphs))
+
+
+def title_candidates(paragraphs: list[str]) -> list[str]:
+    """A title set over two or three short lines ("洪泽区人民政府" / "2023年…年度报告") read as one.
+
+    Web pages carry the title in a tag; a document only prints it, often with the agency on a
+    line of its own above the words "…年度报告"."""
+    for i, line in enumerate(paragraphs[:3]):
+        if any(word in line for word in ("报告", "年报")):
+            head = paragraphs[: i + 1]
+            if all(len(part) <= 40 for part in head):
+                return ["".join(head)] if i else []
+            return []
+    return []

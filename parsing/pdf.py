@@ -116,7 +116,7 @@ def _read_page(page) -> _Page:
         for raw in text_page.extract_text_lines(strip=True, return_chars=False)
     ]
     lines = [line for line in lines if line.text and not is_page_number(line.text)]
-    sizes = [c["size"] for c in page.chars if c.get("text", "").strip()]
+    sizes = [c["size"] for c in text_page.chars if c.get("text", "").strip()]
     size = statistics.median(sizes) if sizes else 12.0
     return _Page(lines, tables, size, float(page.height))
 

@@ -33,6 +33,22 @@ def test_real_pdf_tables_match_the_printed_tables(parsed, table):
     assert got[table] == expected[table]
 
 
+def test_real_pdf_whole_record_matches(parsed):
+    """Title, agency, year, no printed date (these PDFs carry no dated signature), template,
+    the six sections as printed (paragraphs re-joined across lines and pages), the tables."""
+    _, got, expected = parsed
+    warnings = got.pop("warnings")
+    assert got == expected
+    assert not any("could not place" in w or "missing" in w for w in warnings)
+
+
+def test_label_that_lost_characters_is_matched_and_reported():
+    body = (FIXTURES / "huaian_hongzequ-zhengfu_2024.pdf").read_bytes()
+    report = parse_document(body, "x.pdf")
+    assert report.table3["denied_law"]["natural_person"].raw == "0"
+    assert any("行政止公开" in w for w in report.warnings)
+
+
 def test_hongzequ_2023_keeps_its_wrong_table4_totals():
     body = (FIXTURES / "huaian_hongzequ-zhengfu_2023.pdf").read_bytes()
     review = parse_document(body, "x.pdf").table4["review"]
