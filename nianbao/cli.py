@@ -14,7 +14,7 @@ from parsing import ParseError, parse_document
 from parsing.model import Report
 
 # Modules that add their own subcommands through `register(subparsers)`.
-COMMAND_MODULES: list[str] = ["nianbao.browse.serve", "nianbao.crawl"]
+COMMAND_MODULES: list[str] = ["nianbao.browse.serve"]
 
 
 def main(argv: list[str] | None = None) -> int:
