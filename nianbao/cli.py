@@ -14,7 +14,9 @@ from parsing import ParseError, parse_document
 from parsing.model import Report
 
 # Modules that add their own subcommands through `register(subparsers)`.
-COMMAND_MODULES: list[str] = ["nianbao.browse.serve"]
+COMMAND_MODULES: list[str] = [
+    "nianbao.browse.serve", "nianbao.crawl", "nianbao.registry", "nianbao.portal.cli",
+]
 
 
 def main(argv: list[str] | None = None) -> int:
