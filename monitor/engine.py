@@ -142,8 +142,11 @@ def evaluate_sum(rule: Rule, subject: Subject, previous: Subject | None) -> list
 
 def evaluate_presence(rule: Rule, report: Report) -> Result:
     p = rule.params
-    problems = [f"section {section_label(s)} missing"
-                for s in p.get("sections") or () if not report.sections.get(s)]
+    # A heading counts even with no text under it (二、三、四 are often only their table), and a
+    # section whose content is a table counts when the table was found without its heading.
+    by_table = p.get("section_tables") or {}
+    problems = [f"section {section_label(s)} missing" for s in p.get("sections") or ()
+                if s not in report.sections and not (s in by_table and report.table(by_table[s]))]
     problems += [f"{TABLE_LABELS.get(t, t)} missing" for t in p.get("tables") or ()
                  if not report.table(t)]
     from_year, templates = p.get("era_from_year"), p.get("templates")
@@ -231,6 +234,9 @@ def _ref_name(ref: CellRef, subject: Subject) -> str:
 
 
 def _side_text(cells: list[CellRef]) -> str:
+    """'2 + 0' for short sides; long sides (rule 2 has 22 terms) show their non-zero terms."""
+    if len(cells) > 4:
+        cells = [c for c in cells if c.value] or cells[:1]
     parts = []
     for c in cells:
         parts.append(("− " if c.sign < 0 else "+ " if parts else "") + f"{c.value:g}")

@@ -16,6 +16,7 @@ from parsing.model import Report
 # Modules that add their own subcommands through `register(subparsers)`.
 COMMAND_MODULES: list[str] = [
     "nianbao.browse.serve", "nianbao.crawl", "nianbao.registry", "nianbao.portal.cli",
+    "monitor.commands",
 ]
 
 

@@ -1,0 +1,157 @@
+"""`nianbao monitor`: recrawl on cron schedules, check after each crawl, notify new findings.
+
+Each crawl runs as a subprocess (`nianbao crawl …` by default): Scrapy's Twisted reactor cannot
+be restarted inside one process, and a crashed crawl must not take the monitor down. Jobs live in
+APScheduler's SQLAlchemyJobStore on the store's SQLite file (table `apscheduler_jobs`), so the
+next run times survive a restart and a run missed while the monitor was down still fires within
+its misfire grace time. A job is replaced only when its configuration changed: its name carries a
+hash of that configuration. SIGTERM stops the scheduler after terminating a running crawl.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import signal
+import subprocess
+import threading
+from pathlib import Path
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from monitor.check import run_check
+from monitor.config import Config, Job, load_config
+from monitor.export import finding_rows
+from monitor.notify import deliver_pending, new_findings_message, queue
+from monitor.results import ensure_schema
+from nianbao.store import Store, now_iso
+
+log = logging.getLogger("nianbao.monitor")
+_children: set[subprocess.Popen] = set()
+_children_lock = threading.Lock()
+CRON_FIELDS = ("minute", "hour", "day", "month", "day_of_week")
+
+
+def trigger_for(job: Job, timezone: str):
+    """Cron fields in crontab order; day_of_week takes names (mon-fri) to avoid 0 = Monday."""
+    if job.cron:
+        fields = job.cron.split()
+        if len(fields) != 5:
+            raise ValueError(f"job {job.id}: cron needs 5 fields, got {job.cron!r}")
+        return CronTrigger(**dict(zip(CRON_FIELDS, fields, strict=True)), timezone=timezone,
+                           jitter=job.jitter)
+    if job.interval_seconds:
+        return IntervalTrigger(seconds=job.interval_seconds, timezone=timezone,
+                               jitter=job.jitter)
+    raise ValueError(f"job {job.id}: give cron or interval_seconds")
+
+
+def build_scheduler(config: Config, db_path: Path) -> BackgroundScheduler:
+    url = config.jobstore or f"sqlite:///{Path(db_path).resolve()}"
+    return BackgroundScheduler(
+        jobstores={"default": SQLAlchemyJobStore(url=url)},
+        # One worker: crawls run one at a time (polite to portals, no concurrent checks).
+        executors={"default": ThreadPoolExecutor(1)},
+        job_defaults={"coalesce": True, "max_instances": 1},
+        timezone=config.timezone,
+    )
+
+
+def sync_jobs(scheduler: BackgroundScheduler, config: Config, db_path: Path,
+              config_path: str | None) -> None:
+    """Make the stored jobs match the configuration, keeping unchanged ones as stored."""
+    wanted = {job.id: job for job in config.jobs}
+    for stored in scheduler.get_jobs():
+        if stored.id not in wanted:
+            stored.remove()
+    for job in config.jobs:
+        signature = json.dumps([job.cron, job.interval_seconds, job.args, job.jitter,
+                                job.misfire_grace_time, job.coalesce, config.crawl_command,
+                                config.timezone, str(db_path), config_path])
+        name = f"{job.id}@{hashlib.sha256(signature.encode()).hexdigest()[:10]}"
+        stored = scheduler.get_job(job.id)
+        if stored is not None and stored.name == name:
+            continue
+        scheduler.add_job(
+            run_job, trigger_for(job, config.timezone), id=job.id, name=name,
+            replace_existing=True, misfire_grace_time=job.misfire_grace_time,
+            coalesce=job.coalesce, max_instances=1,
+            kwargs={"job_id": job.id, "config_path": config_path, "db": str(db_path)},
+        )
+
+
+def run_job(job_id: str, config_path: str | None, db: str) -> None:
+    """One scheduled run: crawl in a subprocess, check, queue and deliver notifications."""
+    config = load_config(config_path)
+    job = next((j for j in config.jobs if j.id == job_id), Job(job_id))
+    argv = [a.replace("{db}", db) for a in (*config.crawl_command, *job.args)]
+    store = Store(db)
+    ensure_schema(store.db)
+    with store.db.conn:
+        run_row = store.db["monitor_job_runs"].insert(
+            {"job_id": job_id, "started_at": now_iso(), "command": json.dumps(argv)}).last_pk
+    log.info("job %s: running %s", job_id, argv)
+    returncode, output = _run_child(argv)
+    log.info("job %s: crawl exited %s", job_id, returncode)
+    outcome = run_check(store, config, out_dir=Path(config.out), trigger="monitor")
+    message = new_findings_message(finding_rows(store.db, ids=outcome.new), outcome.run_id,
+                                   outcome.year, str(outcome.files.get("html", "")) or None)
+    if message and config.notify_targets:
+        queue(store.db, config.notify_targets, message)
+    if config.notify_targets:
+        deliver_pending(store.db, config.notify_targets, config.notify_retries,
+                        config.notify_backoff)
+    with store.db.conn:
+        store.db["monitor_job_runs"].update(run_row, {
+            "finished_at": now_iso(), "returncode": returncode, "output_tail": output[-2000:],
+            "check_run_id": outcome.run_id})
+
+
+def _run_child(argv: list[str]) -> tuple[int, str]:
+    try:
+        child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                 text=True, errors="replace")
+    except OSError as exc:
+        return 127, f"{type(exc).__name__}: {exc}"
+    with _children_lock:
+        _children.add(child)
+    try:
+        output, _ = child.communicate()
+    finally:
+        with _children_lock:
+            _children.discard(child)
+    return child.returncode, output or ""
+
+
+def run_monitor(config_path: str | None, db_path: Path, stop: threading.Event | None = None,
+                install_signals: bool = True) -> int:
+    """Run until SIGTERM/SIGINT (or `stop` is set), then stop crawls and the scheduler cleanly."""
+    config = load_config(config_path)
+    if not config.jobs:
+        log.error("no jobs in %s: nothing to schedule", config_path)
+        return 2
+    stop = stop or threading.Event()
+    if install_signals:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())
+    Store(db_path)  # create the database (and its directory) before the job store opens it
+    scheduler = build_scheduler(config, db_path)
+    scheduler.start(paused=True)
+    sync_jobs(scheduler, config, db_path, config_path)
+    scheduler.resume()
+    for job in scheduler.get_jobs():
+        log.info("job %s: next run %s", job.id, job.next_run_time)
+    stop.wait()
+    log.info("stopping: %d crawl(s) running", len(_children))
+    with _children_lock:
+        for child in _children:
+            child.terminate()
+    scheduler.shutdown(wait=True)
+    log.info("stopped at %s", dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+    return 0
