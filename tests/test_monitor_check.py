@@ -6,11 +6,9 @@ import datetime as dt
 import json
 
 import pytest
-import sqlite_utils
-from test_monitor_support import cells, report, table3_2021
+from test_monitor_support import cells, make_store, report, table3_2021
 
 from monitor.check import run_check
-from nianbao.store import Store
 
 BLANK = [None] * 5
 AGENCIES = [
@@ -25,18 +23,8 @@ AGENCIES = [
 
 @pytest.fixture
 def store(monkeypatch):
-    """A store whose parser returns hand-built reports, so the check reads real store rows."""
-    by_url = {}
-    monkeypatch.setattr("nianbao.store.parse_document", lambda body, url, ct: by_url[url])
-    s = Store(sqlite_utils.Database(memory=True))
+    s = make_store(monkeypatch)
     s.upsert_agencies(AGENCIES)
-
-    def put(rep, agency_id, fetched_at="2024-01-10T08:00:00+00:00", body=None):
-        by_url[rep.source] = rep
-        return s.store_document(rep.source, body or rep.source.encode(), agency_id=agency_id,
-                                fetched_at=fetched_at).report_id
-
-    s.put = put
     return s
 
 
