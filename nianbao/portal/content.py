@@ -171,14 +171,30 @@ def report_body(agency: Agency, year: int, samples_dir: Path = SAMPLES_DIR) -> t
 def sample_fragment(sample_id: str, samples_dir: Path = SAMPLES_DIR) -> str:
     """The sample's body HTML: its HTML form if present, else its text seed as simple HTML."""
     for path in sorted((samples_dir / "html").glob(f"{sample_id}*.html")):
-        return body_of(path.read_text(encoding="utf-8"))
+        return report_content(decode_html(path.read_bytes()))
     for path in sorted((samples_dir / "seeds").glob(f"{sample_id}*.txt")):
         return seed_to_html(path.read_text(encoding="utf-8"))
     raise FileNotFoundError(f"sample {sample_id}: nothing in {samples_dir}/html or /seeds")
 
 
-def body_of(document: str) -> str:
-    """The inside of <body> (or the whole text if there is none)."""
+def decode_html(data: bytes) -> str:
+    """Decode by the page's declared charset (the sample pages are UTF-8 or GB2312)."""
+    m = re.search(rb"charset=[\"']?([A-Za-z0-9_-]+)", data[:2048])
+    charset = m.group(1).decode("ascii").lower() if m else "utf-8"
+    if charset in ("gb2312", "gbk", "gb18030"):
+        charset = "gb18030"
+    return data.decode(charset, errors="replace")
+
+
+def report_content(document: str) -> str:
+    """The inside of the page's content <div id="zoom"> — else of <body>, else everything."""
+    opening = re.search(r"<div\b[^>]*\bid=[\"']zoom[\"'][^>]*>", document, re.I)
+    if opening:
+        depth, pos = 1, opening.end()
+        for tag in re.finditer(r"<(/?)div\b[^>]*>", document[pos:], re.I):
+            depth += -1 if tag.group(1) else 1
+            if depth == 0:
+                return document[pos:pos + tag.start()].strip()
     m = re.search(r"<body[^>]*>(.*)</body>", document, re.S | re.I)
     return (m.group(1) if m else document).strip()
 

@@ -320,6 +320,13 @@ class _Handler(BaseHTTPRequestHandler):
         status = 304 if response.status == 200 and self._not_modified(headers, mtime) \
             else response.status
         body = b"" if status == 304 or self.command == "HEAD" else response.body
+        ctx = self.ctx
+        # Logged before answering, so a client that has its answer always finds it in the log.
+        ctx.portal._record(RequestRecord(
+            ctx.site.key, self.command, urlsplit(self.path).path, query, status, bool(body),
+            len(body), self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since"),
+            self.headers.get("User-Agent"), time.time(),
+        ))
         self.send_response(status)
         if status != 304:
             self.send_header("Content-Type", response.content_type)
@@ -329,12 +336,6 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if body:
             self.wfile.write(body)
-        ctx = self.ctx
-        ctx.portal._record(RequestRecord(
-            ctx.site.key, self.command, urlsplit(self.path).path, query, status, bool(body),
-            len(body), self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since"),
-            self.headers.get("User-Agent"), time.time(),
-        ))
 
     def _not_modified(self, headers: dict[str, str], mtime: float | None) -> bool:
         inm = self.headers.get("If-None-Match")
