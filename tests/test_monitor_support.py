@@ -30,7 +30,7 @@ def report(year: int = 2023, template: str = "2021", agency: str = "测试局", 
                   agency=agency, year=year, template=template, sections=sections, **kw)
 
 
-def make_store(monkeypatch):
+def make_store(monkeypatch, path=None):
     """An in-memory store whose parser returns hand-built reports, so a check reads real rows.
 
     `store.put(report, agency_id, fetched_at=…)` stores one; a new `body` makes a new version.
@@ -41,7 +41,7 @@ def make_store(monkeypatch):
 
     by_url: dict[str, Report] = {}
     monkeypatch.setattr("nianbao.store.parse_document", lambda body, url, ct: by_url[url])
-    store = Store(sqlite_utils.Database(memory=True))
+    store = Store(path or sqlite_utils.Database(memory=True))
 
     def put(rep: Report, agency_id: str | None, fetched_at: str = "2024-01-10T08:00:00+00:00",
             body: bytes | None = None) -> int:
