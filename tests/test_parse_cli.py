@@ -1,0 +1,46 @@
+"""`nianbao parse FILE --json` prints the contract, run as a user would, in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "data" / "samples" / "seeds" / "002_ef97f8f9160db1bf.txt"
+PAGE = ROOT / "data" / "samples" / "html" / "001_f50a9f7ac473722a.html"
+EXPECTED = Path(__file__).resolve().parent / "fixtures" / "expected"
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "nianbao.cli", "parse", *args],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+    )
+
+
+def test_parse_json_prints_one_contract_object_per_input(tmp_path):
+    junk = tmp_path / "junk.html"
+    junk.write_text("<html><body><p>hello</p></body></html>", encoding="utf-8")
+    proc = run(str(SEED), str(PAGE), str(junk), "--json")
+    assert proc.returncode == 1  # one input failed
+    lines = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert len(lines) == 3
+    seed, page, bad = lines
+    assert set(seed) == {"source", "title", "agency", "year", "published", "template", "sections",
+                         "table2", "table3", "table4", "warnings"}
+    exp = json.loads((EXPECTED / "002.json").read_text(encoding="utf-8"))
+    for key in ("agency", "year", "template", "table2", "table3", "table4"):
+        assert seed[key] == exp[key]
+    assert page["table3"]["carried_over"]["total"] is None  # blank is null in JSON
+    assert page["table2"]["licensing"]["change"] == 4747
+    assert bad["source"] == str(junk)
+    assert "no recognisable annual report" in bad["error"]
+
+
+def test_parse_human_output():
+    proc = run(str(SEED))
+    assert proc.returncode == 0
+    assert "前进区发展改革工信局" in proc.stdout
+    assert "new_received" in proc.stdout
