@@ -32,10 +32,9 @@ from collections.abc import Iterator
 import sqlite_utils
 from sqlitefts import fts5
 
-TOKENIZER = "nianbao_cjk"
+from parsing.model import SECTIONS
 
-# Indexed columns per table. reports: so a report's title (and agency) is searchable.
-FTS_COLUMNS: dict[str, list[str]] = {"sections": ["text"], "reports": ["title", "agency"]}
+TOKENIZER = "nianbao_cjk"
 
 # A run of Latin letters/digits (ASCII or full-width) is one word; any other letter is one token.
 _TOKEN = re.compile(r"[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]+|[^\W_]")
@@ -98,15 +97,66 @@ def register(conn: sqlite3.Connection) -> None:
 
 
 def enable(db: sqlite_utils.Database) -> None:
-    """Register the tokenizer and make sure each searchable table has an FTS index that uses it.
+    """Register the tokenizer and make sure the FTS indexes exist, use it, and have their triggers.
 
-    Idempotent. An index built earlier with another tokenizer (the first schema used trigram) is
-    dropped and rebuilt from the table, so an existing database is migrated on open.
+    Idempotent. An index built another way (the first schema used trigram on sections.text) is
+    dropped and rebuilt from its table, so an existing database is migrated on open.
     """
     register(db.conn)
-    for table, columns in FTS_COLUMNS.items():
-        if table in db.table_names():
-            db[table].enable_fts(columns, create_triggers=True, tokenize=TOKENIZER, replace=True)
+    if "sections" in db.table_names():
+        _ensure_sections_fts(db)
+    if "reports" in db.table_names():
+        db["reports"].enable_fts(["title", "agency"], create_triggers=True, tokenize=TOKENIZER,
+                                 replace=True)
+
+
+def _heading(key: str) -> str:
+    """SQL for the canonical heading of a section key (the words every report prints there)."""
+    whens = " ".join(f"when '{k}' then '{v}'" for k, v in SECTIONS.items())
+    return f"case {key} {whens} else '' end"
+
+
+SECTIONS_FTS = (
+    f"CREATE VIRTUAL TABLE sections_fts USING fts5(heading, text, tokenize='{TOKENIZER}')"
+)
+_INSERT = (
+    "INSERT INTO sections_fts(rowid, heading, text)\n"
+    f"    VALUES (new.rowid, {_heading('new.key')}, new.text);"
+)
+_DELETE = "DELETE FROM sections_fts WHERE rowid = old.rowid;"
+_SECTIONS_TRIGGERS = {
+    "sections_fts_ai": f"CREATE TRIGGER sections_fts_ai AFTER INSERT ON sections BEGIN\n"
+                       f"  {_INSERT}\nEND",
+    "sections_fts_ad": f"CREATE TRIGGER sections_fts_ad AFTER DELETE ON sections BEGIN\n"
+                       f"  {_DELETE}\nEND",
+    "sections_fts_au": f"CREATE TRIGGER sections_fts_au AFTER UPDATE ON sections BEGIN\n"
+                       f"  {_DELETE}\n  {_INSERT}\nEND",
+}
+
+
+def _ensure_sections_fts(db: sqlite_utils.Database) -> None:
+    """sections_fts keeps its own copy of each section with its heading in front.
+
+    The parser keeps headings out of the section text, yet 四、政府信息公开行政复议、行政诉讼情况 is
+    where most reports say 复议; indexing the heading beside the text finds them. An FTS table
+    with its own content (not content=sections) lets the heading be derived, and its delete
+    trigger needs no old values. Its rowid is the section's rowid, as Datasette's search expects.
+    """
+    have = dict(db.execute(
+        "select name, sql from sqlite_master where name = 'sections_fts' or "
+        "(type = 'trigger' and tbl_name = 'sections')").fetchall())
+    wanted = {"sections_fts": SECTIONS_FTS, **_SECTIONS_TRIGGERS}
+    if all(have.get(k) == v for k, v in wanted.items()):
+        return
+    with db.conn:
+        for name in have:  # the old trigram index, its sqlite-utils triggers, or a stale copy
+            kind = "TABLE" if name == "sections_fts" else "TRIGGER"
+            if kind == "TABLE" or name.startswith(("sections_a", "sections_fts_")):
+                db.execute(f"DROP {kind} IF EXISTS [{name}]")
+        for sql in wanted.values():
+            db.execute(sql)
+        db.execute(f"INSERT INTO sections_fts(rowid, heading, text) "
+                   f"SELECT rowid, {_heading('key')}, text FROM sections")
 
 
 def fts_phrase(query: str) -> str:
