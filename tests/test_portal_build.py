@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections import Counter
+from pathlib import Path
 
 import pytest
 import requests
@@ -113,3 +114,28 @@ def test_report_titles_use_the_usual_phrasings(tmp_path):
     assert any(re.fullmatch(r"关于.+的\d{4}年度政务公开工作报告", t) for t in titles)
     assert any(re.fullmatch(r".+\d{4}年报", t) for t in titles)
     assert "前进区发展改革工信局2023信息公开年报" in titles
+
+
+def test_cli_serve_answers_and_stops_cleanly_on_sigterm():
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "nianbao.cli", "portal", "serve", "--port", "0"],
+                            stdout=subprocess.PIPE, text=True, encoding="utf-8")
+    try:
+        lines = []
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("serving"):
+                break
+        assert "serving 6 sites" in lines[-1]
+        first_url = lines[0].split()[0]
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+/", first_url)
+        assert requests.get(first_url + "robots.txt", timeout=10).status_code == 200
+        registry = Path(re.search(r"registry for these ports: (\S+)", lines[-1]).group(1))
+        agencies, errors = load_registry(registry)
+        assert errors == [] and agencies[0]["portal_url"] == first_url
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=20) == 0
+    assert not registry.parent.exists()  # the temporary build is gone

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import re
+import signal
 from collections import Counter
 from pathlib import Path
 
 from nianbao.portal.spec import DEFAULT_BASE_PORT
+from nianbao.registry import DEFAULT_REGISTRY
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -62,11 +64,21 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from nianbao.portal.server import PortalServer
 
+    # A SIGTERM (a supervisor, `timeout`) stops the servers and removes the temporary build.
+    signal.signal(signal.SIGTERM, _interrupt)
     with PortalServer(args.root, base_port=args.port) as portal:
         for key, site in portal.sites.items():
             print(f"  {portal.url(key):<26} {key:<11} {site.family:<12} {site.name}")
-        registry = "data/agencies.csv" if args.root is None else args.root / "agencies.csv"
+        if args.root is None and args.port == DEFAULT_BASE_PORT:
+            registry = DEFAULT_REGISTRY
+        else:
+            first_port = min(portal.ports.values())
+            registry = portal.write_registry(portal.root / f"agencies-{first_port}.csv")
         print(f"serving {len(portal.sites)} sites · {len(portal.reports())} reports on 127.0.0.1"
-              f" (registry: {registry}) · Ctrl-C stops", flush=True)
+              f" · registry for these ports: {registry} · Ctrl-C stops", flush=True)
         portal.serve_forever()
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
