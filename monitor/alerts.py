@@ -115,6 +115,11 @@ def chart(regions: list[dict], width: int = 760) -> dict:
 def _failing_reports(rule_rows: list[dict]) -> list[dict]:
     reports: dict[int, dict] = {}
     for f in rule_rows:
+        # Long sums (rule 2 has 22 terms): show the cells that matter, count the zeros.
+        cells = f["cells"]
+        f["shown_cells"] = cells if len(cells) <= 6 else [
+            c for c in cells if c["value"] or c["balancing_value"] is not None]
+        f["hidden_zeros"] = len(cells) - len(f["shown_cells"])
         rep = reports.setdefault(f["report_id"], {
             "agency": f["agency"], "agency_id": f["agency_id"], "year": f["year"],
             "source": f["source"], "region_name": f["region_name"], "findings": []})

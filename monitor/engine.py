@@ -132,8 +132,7 @@ def evaluate_sum(rule: Rule, subject: Subject, previous: Subject | None) -> list
         diff = _clean(actual - expected)
         ok = abs(diff) <= 1e-6 * max(1.0, abs(expected))
         for c in cells:
-            c.balancing = None if ok else _clean(c.value - c.sign * diff if c.side == "lhs"
-                                                 else c.value + c.sign * diff)
+            c.balancing = None if ok else _balancing(c, diff)
         reason = "" if ok else f"{_side_text(lhs)} = {actual:g} ≠ {_side_text(rhs)} = {expected:g}"
         results.append(Result(rule.id, rule.severity, PASS if ok else FAIL, scope, expected,
                               actual, reason, cells))
@@ -231,6 +230,13 @@ def _term_name(term: Term, table: str, row: str, col: str) -> str:
 def _ref_name(ref: CellRef, subject: Subject) -> str:
     prefix = "" if ref.report_id == subject.report_id else "last year's "
     return prefix + ref.label
+
+
+def _balancing(c: CellRef, diff: Number) -> Number | None:
+    """The value that would make the equation hold if this cell alone were wrong — None when that
+    value is negative for a cell that is not, since a count cannot be; it is not the culprit."""
+    value = _clean(c.value - c.sign * diff if c.side == "lhs" else c.value + c.sign * diff)
+    return None if value < 0 <= c.value else value
 
 
 def _side_text(cells: list[CellRef]) -> str:
