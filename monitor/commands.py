@@ -62,11 +62,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     from monitor.check import run_check
     from monitor.export import finding_rows
     from monitor.notify import deliver_pending, new_findings_message, queue
-    from monitor.rules import load_rules
+    from monitor.rules import RuleError, load_rules
 
     config = load_config(args.config)
+    try:
+        rules = load_rules(*config.rules, *args.rules)
+    except (RuleError, OSError) as exc:
+        print(f"nianbao check: {exc}", file=sys.stderr)
+        return 2
     store = _store(args.db, config.db)
-    rules = load_rules(*config.rules, *args.rules)
     out = args.out or Path(config.out)
     outcome = run_check(store, config, rules=rules, year=args.year, as_of=args.as_of,
                         out_dir=out)

@@ -113,11 +113,16 @@ def evaluate_similarity(rule: Rule, subjects: Iterable[Subject],
 
 def _comparable(a: Subject, b: Subject, compare: set[str]) -> bool:
     ra, rb = a.report, b.report
-    same_agency = (a.agency_id or ra.agency) == (b.agency_id or rb.agency)
+    same_agency = _agency(a) == _agency(b)
     if "previous_year" in compare and same_agency and ra.year and rb.year == ra.year - 1:
         return True
     return ("same_year_other_agencies" in compare and not same_agency
             and ra.year is not None and ra.year == rb.year)
+
+
+def _agency(s: Subject) -> str:
+    """Who published it: the registry id, else the name on the report, else the page itself."""
+    return s.agency_id or s.report.agency or s.report.source
 
 
 def _name(s: Subject) -> str:

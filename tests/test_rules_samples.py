@@ -89,3 +89,9 @@ def test_similarity_flags_a_copied_report_and_not_the_distinct_samples():
     result = evaluate_similarity(rule, pair[1:], pair)[0]
     assert result.status == "fail" and result.actual == 1.0
     assert "前进区发展改革工信局 2023" in result.reason
+    # Two pages with no agency name are two publishers, not one.
+    anonymous = [parsed("000"), parsed("000", "html")]
+    for r in anonymous:
+        r.agency = None
+    pair = [Subject(r, i) for i, r in enumerate(anonymous)]
+    assert [r.status for r in evaluate_similarity(rule, pair)] == ["fail", "fail"]
