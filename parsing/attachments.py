@@ -47,13 +47,13 @@ def table_rows(grid: Grid) -> list[list[str]]:
     """Logical rows for the table core (`parsing.tables.fill_tables`), which reads a stream of
     labels and values and counts values (7 per Table 3 row): so a cell merged across columns
     is given once, a cell merged down repeats its text in each row (each row keeps its label
-    context), and the empty cells of label columns (no number in any row), which would read as
-    blank values, are left out. Empty cells under numbers stay: a blank is not a zero."""
-    width = max((len(row) for row in grid), default=0)
-    label_columns = {
-        c for c in range(width)
-        if not any(c < len(row) and value_kind(row[c][0]) == "number" for row in grid)
-    }
+    context), and the empty cells of label columns, which would read as blank values, are left
+    out. Label columns are those left of the first column holding a number; empty cells from
+    there on stay (a blank is not a zero, and a column may be all blank)."""
+    numeric = [
+        c for row in grid for c, (text, _) in enumerate(row) if value_kind(text) == "number"
+    ]
+    first_value = min(numeric, default=0)
     rows: list[list[str]] = []
     for grid_row in grid:
         row: list[str] = []
@@ -61,7 +61,7 @@ def table_rows(grid: Grid) -> list[list[str]]:
         for c, (text, identity) in enumerate(grid_row):
             merged_across = identity is previous
             previous = identity
-            if merged_across or (not text and c in label_columns):
+            if merged_across or (not text and c < first_value):
                 continue
             row.append(text)
         if any(row):

@@ -44,7 +44,7 @@ def _walk(element, document, out: Extracted) -> None:
 
     for child in element.iterchildren():
         if child.tag == f"{_W}p":
-            text = tidy(Paragraph(child, document).text)
+            text = " ".join(Paragraph(child, document).text.split())  # typed spaces are kept
             if text:
                 out.blocks.append(text)
         elif child.tag == f"{_W}tbl":

@@ -115,7 +115,13 @@ def _read_page(page) -> _Page:
         _Line(tidy(raw["text"]), raw["x0"], raw["x1"], raw["top"])
         for raw in text_page.extract_text_lines(strip=True, return_chars=False)
     ]
-    lines = [line for line in lines if line.text and not is_page_number(line.text)]
+    lines = [line for line in lines if line.text]
+    # a running page number is the page's first or last line ("- 3 -"); a lone number elsewhere
+    # is content
+    while lines and is_page_number(lines[-1].text):
+        lines.pop()
+    while lines and is_page_number(lines[0].text):
+        lines.pop(0)
     sizes = [c["size"] for c in text_page.chars if c.get("text", "").strip()]
     size = statistics.median(sizes) if sizes else 12.0
     return _Page(lines, tables, size, float(page.height))

@@ -8,6 +8,7 @@ not from the parser's output. 洪泽区 2023's Table 4 prints wrong 总计 cells
 from __future__ import annotations
 
 import json
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,11 @@ from parsing.pdf import extract_pdf
 
 FIXTURES = Path(__file__).parent / "fixtures" / "attachments"
 REAL = ["huaian_hongzequ-zhengfu_2023", "huaian_hongzequ-zhengfu_2024", "huaian_shizhengfu_2024"]
+
+
+@cache
+def extracted(name: str):
+    return extract_pdf((FIXTURES / f"{name}.pdf").read_bytes())
 
 
 @pytest.fixture(scope="module", params=REAL)
@@ -59,7 +65,7 @@ def test_hongzequ_2023_keeps_its_wrong_table4_totals():
 
 def test_table_cut_by_a_page_break_is_joined_with_its_cut_label():
     """淮安市 2024: "（四）无" ends page 4, "法提供" starts page 5; the page number sits between."""
-    ex = extract_pdf((FIXTURES / "huaian_shizhengfu_2024.pdf").read_bytes())
+    ex = extracted("huaian_shizhengfu_2024")
     rows = ex.rows
     cut = [r for r in rows if "2.没有现成信息需要另行制作" in r]
     assert cut == [["三、本年度办理结果", "（四）无法提供", "2.没有现成信息需要另行制作",
@@ -68,7 +74,7 @@ def test_table_cut_by_a_page_break_is_joined_with_its_cut_label():
 
 
 def test_label_set_one_character_per_line_and_wrapped_headers_are_joined():
-    ex = extract_pdf((FIXTURES / "huaian_shizhengfu_2024.pdf").read_bytes())
+    ex = extracted("huaian_shizhengfu_2024")
     cells = {c for r in ex.rows for c in r}
     assert "三、本年度办理结果" in cells
     assert {"商业企业", "科研机构", "社会公益组织", "法律服务机构"} <= cells
@@ -77,6 +83,6 @@ def test_label_set_one_character_per_line_and_wrapped_headers_are_joined():
 
 def test_row_cut_at_the_page_bottom_is_kept():
     """洪泽区 2023: the last row of page 3 has no lower ruling; its numbers must not be lost."""
-    ex = extract_pdf((FIXTURES / "huaian_hongzequ-zhengfu_2023.pdf").read_bytes())
+    ex = extracted("huaian_hongzequ-zhengfu_2023")
     row = next(r for r in ex.rows if "2.没有现成信息需要另行制作" in r)
     assert row[-7:] == ["3", "0", "0", "0", "0", "0", "3"]
