@@ -14,7 +14,13 @@ $(BIN)/.installed: pyproject.toml
 demo: $(BIN)/.installed
 	$(BIN)/nianbao demo
 
+# The browser test needs Debian's chromium and a CJK font (so screenshots show Chinese); as root
+# with apt-get, install them once when missing — elsewhere that test skips itself.
 test: $(BIN)/.installed
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && { [ ! -x /usr/bin/chromium ] || \
+	  [ ! -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; }; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	  apt-get install -y -qq --no-install-recommends chromium fonts-wqy-microhei >/dev/null; fi
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
