@@ -85,6 +85,7 @@ def run_check(store: Store, config: Config | None = None, *, rules: RuleSet | No
             if r.status == FAIL:
                 findings.append(_rule_finding(rules, s, agency, row_of[s.report_id], r))
 
+    results.prune_results(db)
     verdicts = []
     if deadline_rule:
         verdicts = compliance.assess(agencies.values(), rows, comp_year, as_of, deadline_rule,

@@ -226,6 +226,14 @@ def save_rule_results(db: sqlite_utils.Database, run_id: int, subject: Subject, 
         db["rule_result_cells"].insert_all(cell_rows, pk=_CELL_PK, replace=True)
 
 
+def prune_results(db: sqlite_utils.Database) -> None:
+    """Drop results of report versions that are no longer current (a page that changed)."""
+    with db.conn:
+        for table in ("rule_results", "rule_result_cells"):
+            db.execute(f"delete from {table} where report_id not in "
+                       "(select id from current_reports)")
+
+
 def cell_dict(c) -> dict:
     return {"report_id": c.report_id, "side": c.side, "table_name": c.table, "row_key": c.row,
             "col_key": c.col, "label": c.label, "value": c.value, "raw": c.raw,

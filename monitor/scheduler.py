@@ -100,6 +100,8 @@ def run_job(job_id: str, config_path: str | None, db: str) -> None:
     returncode, output = _run_child(argv)
     log.info("job %s: crawl exited %s", job_id, returncode)
     outcome = run_check(store, config, out_dir=Path(config.out), trigger="monitor")
+    log.info("job %s: check #%s: %d open findings (%d new, %d resolved)", job_id,
+             outcome.run_id, len(outcome.open), len(outcome.new), len(outcome.resolved))
     message = new_findings_message(finding_rows(store.db, ids=outcome.new), outcome.run_id,
                                    outcome.year, str(outcome.files.get("html", "")) or None)
     if message and config.notify_targets:
@@ -148,6 +150,7 @@ def run_monitor(config_path: str | None, db_path: Path, stop: threading.Event | 
     for job in scheduler.get_jobs():
         log.info("job %s: next run %s", job.id, job.next_run_time)
     stop.wait()
+    scheduler.pause()  # no new job starts while the running one winds down
     log.info("stopping: %d crawl(s) running", len(_children))
     with _children_lock:
         for child in _children:

@@ -101,10 +101,12 @@ def test_cross_year_rule_triggers_then_clears(store):
                    table3=table3_2021(carried_over=[1, 0, 0, 0, 0, 0, 1],
                                       total_handled=[1, 0, 0, 0, 0, 0, 1],
                                       granted=[1, 0, 0, 0, 0, 0, 1]))
-    store.put(fixed, "qj-fgw", fetched_at="2024-01-20T08:00:00+00:00", body=b"v2")
+    new_rid = store.put(fixed, "qj-fgw", fetched_at="2024-01-20T08:00:00+00:00", body=b"v2")
     out2 = run_check(store, year=2023, as_of=dt.date(2024, 2, 2))
     assert store.db["findings"].get(finding["id"])["status"] == "resolved"
     assert finding["id"] in out2.resolved
+    checked = {r[0] for r in store.db.execute("select distinct report_id from rule_results")}
+    assert checked == {new_rid}  # the replaced version's results are gone
 
 
 def test_alert_files_escape_scraped_strings(store, tmp_path):
