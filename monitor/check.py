@@ -51,11 +51,12 @@ def run_check(store: Store, config: Config | None = None, *, rules: RuleSet | No
                                ruleset_version=rules.version,
                                rules_files=json.dumps(rules.files, ensure_ascii=False))
     agencies = {a["id"]: a for a in db.query("select * from agencies order by id")}
-    rows = list(db.query("select * from current_reports where parse_status != 'error' "
-                         "order by year, agency_id, id"))
-    if year:
-        rows = [r for r in rows if r["year"] in (year, year - 1)]
-    subjects = load_subjects(store, rows)
+    where, args = "parse_status != 'error'", []
+    if year:  # that year, and the year before for the cross-year rules
+        where, args = where + " and year in (?, ?)", [year, year - 1]
+    rows = list(db.query(f"select * from current_reports where {where} "
+                         "order by year, agency_id, id", args))
+    subjects = load_subjects(store, rows, where, args)
     checked = [s for s in subjects if year is None or s.report.year == year]
     row_of = {r["id"]: r for r in rows}
     by_agency_year = {(_agency_key(s), s.report.year): s for s in subjects}
@@ -116,21 +117,21 @@ def run_check(store: Store, config: Config | None = None, *, rules: RuleSet | No
     return outcome
 
 
-def load_subjects(store: Store, rows: list[dict]) -> list[Subject]:
-    """Rebuild `Report`s from the long `cells` and `sections` tables."""
-    ids = {r["id"] for r in rows}
+def load_subjects(store: Store, rows: list[dict], where: str = "1", args: list | None = None
+                  ) -> list[Subject]:
+    """Rebuild `Report`s from the long `cells` and `sections` tables of the selected reports."""
+    selected = f"(select id from current_reports where {where})"
     tables: dict[int, dict[str, dict]] = defaultdict(lambda: defaultdict(dict))
-    for c in store.db.query("select c.* from cells c join current_reports r on r.id = c.report_id"):
-        if c["report_id"] in ids:
-            value = c["value"]
-            if isinstance(value, float) and value.is_integer():
-                value = int(value)
-            tables[c["report_id"]][c["table_name"]].setdefault(c["row_key"], {})[c["col_key"]] = \
-                Cell(value, c["raw"], c["unit"])
+    for c in store.db.query(f"select * from cells where report_id in {selected}", args or []):
+        value = c["value"]
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        tables[c["report_id"]][c["table_name"]].setdefault(c["row_key"], {})[c["col_key"]] = \
+            Cell(value, c["raw"], c["unit"])
     sections: dict[int, dict[str, str]] = defaultdict(dict)
-    for s in store.db.query("select report_id, key, text from sections"):
-        if s["report_id"] in ids:
-            sections[s["report_id"]][s["key"]] = s["text"]
+    for s in store.db.query(f"select report_id, key, text from sections "
+                            f"where report_id in {selected}", args or []):
+        sections[s["report_id"]][s["key"]] = s["text"]
     subjects = []
     for r in rows:
         t = tables.get(r["id"], {})
