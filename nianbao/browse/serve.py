@@ -50,7 +50,8 @@ def make_datasette(path: Path, *, immutable: bool = False):
     return Datasette(
         **files,
         metadata=metadata.render(path),
-        settings={"sql_time_limit_ms": 5000, "facet_time_limit_ms": 500},
+        # suggested facets would query each of the wide views' 175 columns on every page view
+        settings={"sql_time_limit_ms": 5000, "facet_time_limit_ms": 500, "suggest_facets": False},
     )
 
 
