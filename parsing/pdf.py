@@ -25,6 +25,7 @@ from parsing.model import ParseError, Report
 _WHITE = {(1,), (1.0,), (1, 1, 1), (1.0, 1.0, 1.0), (0, 0, 0, 0), (0.0, 0.0, 0.0, 0.0)}
 _LABEL_START = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[）)、.．，,]")
 _NUMERIC = re.compile(r"^[\d０-９.,，]+$")
+_CID = re.compile(r"\(cid:\d+\)")
 
 
 def parse_pdf(body: bytes, url: str = "") -> Report:
@@ -49,12 +50,23 @@ def extract_pdf(body: bytes) -> Extracted:
         raise ParseError(f"unreadable PDF: {_reason(exc)}") from exc
     if not any(p.lines or p.tables for p in pages):
         raise ParseError("no text layer (scanned PDF?)")
-    return _assemble(pages)
+    extracted = _assemble(pages)
+    text = extracted.text()
+    unmapped = len(_CID.findall(text))  # "(cid:4162)": a glyph with no Unicode mapping
+    if unmapped > len("".join(_CID.sub("", text).split())):
+        raise ParseError("no usable text layer: its fonts map glyphs to no characters ((cid:…))")
+    return extracted
 
 
 def _reason(exc: Exception) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return f"{type(exc).__name__}: {text}"[:200]
+    """The pdfminer error inside pdfplumber's wrapper, named plainly."""
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+    name = type(inner).__name__
+    if name == "PDFPasswordIncorrect":
+        return "encrypted, a password is required"
+    if name in ("PSEOF", "PDFSyntaxError"):
+        return f"damaged or truncated ({name}: {inner})"[:200]
+    return f"{name}: {str(inner).strip() or 'no detail'}"[:200]
 
 
 # ---- one page -----------------------------------------------------------------------------

@@ -121,6 +121,40 @@ def test_broken_pdf_is_a_parse_error_with_a_reason(body):
         parse_pdf(body, "x.pdf")
 
 
+def test_truncated_pdf_says_so():
+    with pytest.raises(ParseError, match=r"unreadable PDF: damaged or truncated \(PSEOF"):
+        parse_pdf(REAL_PDF.read_bytes()[:60_000], "x.pdf")
+
+
+def _encrypted_pdf(user_password: str) -> bytes:
+    from reportlab.lib import pdfencrypt
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    out = io.BytesIO()
+    page = canvas.Canvas(out, encrypt=pdfencrypt.StandardEncryption(
+        user_password, ownerPassword="owner", canCopy=0))
+    page.setFont("STSong-Light", 12)
+    headings = ("一、总体情况", "二、主动公开政府信息情况", "六、其他需要报告的事项")
+    for n, line in enumerate(headings):
+        page.drawString(72, 720 - 20 * n, line)
+    page.save()
+    return out.getvalue()
+
+
+def test_pdf_that_needs_a_password_is_refused_clearly():
+    with pytest.raises(ParseError, match="unreadable PDF: encrypted, a password is required"):
+        parse_pdf(_encrypted_pdf("secret"), "x.pdf")
+
+
+def test_pdf_whose_glyphs_map_to_no_characters_is_refused():
+    """reportlab's encrypted CID text comes out of pdfminer as "(cid:4162)…": unusable."""
+    with pytest.raises(ParseError, match=r"no usable text layer"):
+        parse_pdf(_encrypted_pdf(""), "x.pdf")
+
+
 def test_scanned_pdf_has_no_text_layer():
     with pytest.raises(ParseError, match=r"no text layer \(scanned PDF\?\)"):
         parse_document(_scanned_pdf(), "scan.pdf", "application/pdf")
