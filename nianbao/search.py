@@ -19,6 +19,11 @@ keep the index) fails with "no such tokenizer" — loudly, never with a silently
 The alternative, a pre-segmented shadow column plus a query rewrite, keeps stock SQLite able to
 open the index but has to rewrite every query path (search box, raw mode, column search, canned
 queries) and shows snippets from the segmented copy; we judged the tokenizer the more robust.
+Its cost, measured on the samples: about 0.2 M characters/s indexed (trigram: about 3 M), so a few
+milliseconds per report; a phrase query takes a fraction of a millisecond on the samples.
+
+Indexes: ``sections_fts`` (each section's canonical heading and its text; rowid = the section's
+rowid) and ``reports_fts`` (title and agency; rowid = report id), both kept by triggers.
 """
 
 from __future__ import annotations
@@ -166,21 +171,3 @@ def fts_phrase(query: str) -> str:
     """
     words = [w.replace('"', '""') for w in query.split() if w.strip('"')]
     return " ".join(f'"{w}"' for w in words)
-
-
-def search_reports(db: sqlite_utils.Database, query: str, limit: int = 50) -> list[dict]:
-    """Current reports whose title or section text contains every word of ``query``."""
-    match = fts_phrase(query)
-    if not match:
-        return []
-    sql = """
-        select r.id, r.agency, r.year, r.title, r.source
-        from current_reports r
-        where r.id in (select rowid from reports_fts where reports_fts match :q)
-           or r.id in (
-             select s.report_id from sections s
-             where s.rowid in (select rowid from sections_fts where sections_fts match :q))
-        order by r.year desc, r.agency
-        limit :limit
-    """
-    return list(db.query(sql, {"q": match, "limit": limit}))
