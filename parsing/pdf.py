@@ -263,9 +263,16 @@ def _continues(previous: _PageTable, current: _PageTable) -> bool:
 
 
 def _join(previous: _PageTable, current: _PageTable) -> None:
-    """Append ``current``'s rows to ``previous``, healing the cells the page break cut."""
+    """Append ``current``'s rows to ``previous``, healing the cells the page break cut.
+
+    Only when the new page starts with a body row (one with numbers): a header row repeated
+    on each page must not be glued to the label above it."""
     last = previous.grid[-1]
-    for c, anchor in enumerate(current.grid[0]):
+    first = current.grid[0]
+    if not any(a is not None and _NUMERIC.match(a.text) for a in first):
+        previous.grid.extend(current.grid)
+        return
+    for c, anchor in enumerate(first):
         above = last[c]
         if anchor is None or above is None or not above.text or _NUMERIC.match(above.text):
             continue

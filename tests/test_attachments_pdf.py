@@ -86,3 +86,24 @@ def test_row_cut_at_the_page_bottom_is_kept():
     ex = extracted("huaian_hongzequ-zhengfu_2023")
     row = next(r for r in ex.rows if "2.没有现成信息需要另行制作" in r)
     assert row[-7:] == ["3", "0", "0", "0", "0", "0", "3"]
+
+
+def test_page_join_heals_cut_labels_but_not_a_repeated_header():
+    from parsing.pdf import _Anchor, _join, _PageTable, _rows
+
+    def table(*rows):
+        return _PageTable(0.0, [[_Anchor(t) for t in row] for row in rows])
+
+    def texts(t):
+        return [[text for text, _ in row] for row in _rows(t)]
+
+    first = table(["三、本年度办理结果", "（四）无", "1.本机关不掌握相关政府信息", "746"])
+    _join(first, table(["", "法提供", "2.没有现成信息需要另行制作", "11"]))
+    assert texts(first)[1] == [
+        "三、本年度办理结果", "（四）无法提供", "2.没有现成信息需要另行制作", "11",
+    ]
+    assert texts(first)[0][1] == "（四）无法提供"
+
+    second = table(["三、本年度办理结果", "（七）总计", "", "2"])
+    _join(second, table(["（本列数据的勾稽关系为…）", "申请人情况", "", ""]))
+    assert texts(second)[0][1] == "（七）总计"
