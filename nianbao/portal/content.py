@@ -235,7 +235,9 @@ def substitute(fragment: str, sample: Sample, name: str, year: int) -> str:
 
 
 _ROW = re.compile(r"<tr\b.*?</tr>", re.S | re.I)
-_NUMBER_CELL = re.compile(r"(<td\b[^>]*>(?:\s|<[^>]+>)*)(\d+)((?:\s|<[^>]+>)*</td>)", re.S | re.I)
+# A cell holding a count, maybe with its unit (sample 004 writes 15098件).
+_NUMBER_CELL = re.compile(r"(<td\b[^>]*>(?:\s|<[^>]+>)*)(\d+)((?:件|项)?(?:\s|<[^>]+>)*</td>)",
+                          re.S | re.I)
 
 
 def bump_row(document: str, label: str, delta: int) -> str:
