@@ -12,6 +12,9 @@ from typing import Any
 
 import yaml
 
+# {python} is this interpreter (so the crawl runs in the same environment), {db} the database.
+DEFAULT_CRAWL = ("{python}", "-m", "nianbao.cli", "crawl", "--db", "{db}")
+
 
 @dataclass(frozen=True)
 class DeadlineOverride:
@@ -59,7 +62,7 @@ class Config:
     deadlines: list[DeadlineOverride] = field(default_factory=list)
     health_failures: int = 3
     health_empty_listings: int = 2
-    crawl_command: list[str] = field(default_factory=lambda: ["nianbao", "crawl"])
+    crawl_command: list[str] = field(default_factory=lambda: list(DEFAULT_CRAWL))
     timezone: str = "Asia/Shanghai"
     jobstore: str | None = None
     jobs: list[Job] = field(default_factory=list)
@@ -89,7 +92,7 @@ def load_config(path: str | Path | None) -> Config:
         ],
         health_failures=int(health.get("failures", 3)),
         health_empty_listings=int(health.get("empty_listings", 2)),
-        crawl_command=[str(a) for a in mon.get("crawl_command") or ["nianbao", "crawl"]],
+        crawl_command=[str(a) for a in mon.get("crawl_command") or DEFAULT_CRAWL],
         timezone=mon.get("timezone", "Asia/Shanghai"),
         jobstore=mon.get("jobstore"),
         jobs=[

@@ -16,6 +16,7 @@ import json
 import logging
 import signal
 import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -90,7 +91,8 @@ def run_job(job_id: str, config_path: str | None, db: str) -> None:
     """One scheduled run: crawl in a subprocess, check, queue and deliver notifications."""
     config = load_config(config_path)
     job = next((j for j in config.jobs if j.id == job_id), Job(job_id))
-    argv = [a.replace("{db}", db) for a in (*config.crawl_command, *job.args)]
+    argv = [a.replace("{db}", db).replace("{python}", sys.executable)
+            for a in (*config.crawl_command, *job.args)]
     store = Store(db)
     ensure_schema(store.db)
     with store.db.conn:
