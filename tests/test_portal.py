@@ -63,6 +63,12 @@ def test_every_column_url_in_the_registry_answers_with_a_charset(portal):
         assert re.search(r"charset=(utf-8|gb2312)", response.headers["Content-Type"])
 
 
+def test_a_directory_without_slash_redirects(portal):
+    answer = get(portal.url("trs", "/zwgk"), allow_redirects=False)
+    assert answer.status_code == 301 and answer.headers["Location"] == "/zwgk/"
+    assert "政府信息公开年报" in get(portal.url("trs", "/zwgk")).text
+
+
 def test_unknown_and_private_data_paths_are_404(portal):
     assert get(portal.url("trs", "/no/such/page.html")).status_code == 404
     assert get(portal.url("hanweb", "/_api/col1234.json")).status_code == 404

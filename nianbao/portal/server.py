@@ -310,6 +310,8 @@ class _Handler(BaseHTTPRequestHandler):
         if any(s in ("..", ".") or s.startswith("_") for s in segments):
             return _not_found(), None
         file = ctx.root.joinpath(*segments)
+        if file.is_dir() and not path.endswith("/"):  # as real servers do: /zwgk → /zwgk/
+            return Response(301, b"", "text/html; charset=utf-8", {"Location": path + "/"}), None
         if file.is_dir() or path.endswith("/"):
             file = next((file / n for n in ("index.html", "index.htm") if (file / n).is_file()),
                         file / "index.html")
