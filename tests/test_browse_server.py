@@ -108,6 +108,10 @@ def test_failing_rule_with_its_cells(server):
     assert "new_received" in yin[0]["单元格"] and "carried_forward" in yin[0]["单元格"]
     assert {r["来源"].rsplit("/", 1)[1] for r in yin} == {
         "001_f50a9f7ac473722a.txt", "001_f50a9f7ac473722a.html"}
+    page = server.get(server.path("failing_rule"), rule="R1_balance").text
+    assert f'<a href="/{server.db_name}/reports/{yin[0]["report_id"]}">' in page
+    results = server.get(server.path("rule_results"), rule_id="R1_balance").text
+    assert f'<a href="/{server.db_name}/reports/{yin[0]["report_id"]}">' in results
     r2 = {r["机关"] for r in server.rows("failing_rule", rule="R2_results_sum")}
     assert "前进区发展改革工信局" in r2
 

@@ -12,8 +12,11 @@ from markupsafe import Markup, escape
 from nianbao import search
 from nianbao.browse import views
 
-# Columns that hold a report id in the browsing views and canned queries (tables link by FK).
+# Columns that hold a report id, and the views and monitor tables that have no foreign key for
+# Datasette to follow (cells and sections do: there Datasette shows the report's title).
 REPORT_ID_COLUMNS = {"report_id", "prev_report_id"}
+UNLINKED_TABLES = {*views.VIEWS, "rule_results", "rule_result_cells", "compliance", "findings",
+                   "findings_current"}
 
 
 @hookimpl
@@ -24,7 +27,7 @@ def prepare_connection(conn):
 @hookimpl
 def render_cell(value, column, table, database, datasette):
     """Link a report id to its row page where Datasette has no foreign key to follow."""
-    if table is not None and table not in views.VIEWS:
+    if table is not None and table not in UNLINKED_TABLES:
         return None
     is_report_id = column in REPORT_ID_COLUMNS or (table == views.REPORTS_VIEW and column == "id")
     if not is_report_id or not isinstance(value, int) or isinstance(value, bool):
