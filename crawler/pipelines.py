@@ -3,7 +3,8 @@
 The store parses what it stores (pdfplumber on a long PDF takes a while), so the work runs on one
 worker thread that owns the SQLite connection: the reactor keeps downloading meanwhile, and one
 writer means no lock contention. A page whose exact bytes are already stored (a 304 revalidated
-from the HTTP cache, or a resumed crawl) is not parsed again.
+from the HTTP cache, or a resumed crawl) is not parsed again — unless its report row is missing
+(a crawl killed between saving the page and parsing it), which is then completed.
 """
 
 from __future__ import annotations
@@ -53,7 +54,8 @@ class StorePipeline:
             store.record_listing(item.url, agency_id=item.agency_id, title=item.title,
                                  year=item.year, listed_date=item.listed_date,
                                  list_url=item.list_url)
-        if store.has_page(item.url, item.body):
+        stored = store.stored_status(item.url, item.body)
+        if stored is not None and (stored != "raw" or not item.parsed):
             return "unchanged"
         fields = dict(content_type=item.content_type, http_status=item.status,
                       agency_id=item.agency_id, headers=item.headers, referer=item.referer)
@@ -62,6 +64,6 @@ class StorePipeline:
             return "raw"
         try:
             return store.store_document(item.url, item.body, **fields).status
-        except Exception:  # a parser bug: the raw page is saved already; keep crawling
-            logger.exception("parsing %s failed", item.url)
-            return "parser_crash"
+        except Exception:  # a parser bug or a bad row: log it and keep crawling
+            logger.exception("storing %s failed", item.url)
+            return "store_failed"

@@ -7,8 +7,8 @@ Tables
   agencies  the registry (id, name, region_code, region_name, level, kind, parent, portal_url, …)
   pages     every fetched document: url, fetched_at, http_status, content_type, sha256, body (raw
             bytes). One row per (url, sha256): a page whose content changed is a new row.
-  reports   one per page version: agency, year, published date (and whether it came from the page
-            or from first_seen), template era, parse status, parser version, warnings.
+  reports   one per page version: agency, year, published date (and whether it came from the page,
+            the column's list or first_seen), template era, parse status, parser version, warnings.
   cells     long form: report_id, table_name, row_key, col_key, value, raw, unit.
   sections  the six sections' text, searchable.
   crawls    one row per (crawl run, agency): ok, items listed, reports found, error.
@@ -267,6 +267,7 @@ class Store:
             "warnings": json.dumps(report.warnings if report else [], ensure_ascii=False),
             "parsed_at": now_iso(),
         }
+        self._fill_from_listing(record, page)
         report_id = page["id"]
         with self.db.conn:
             self.db["reports"].upsert(record, pk="id")
@@ -290,9 +291,34 @@ class Store:
                 )
         return Stored(page["id"], report_id, status, error)
 
-    def has_page(self, url: str, body: bytes) -> bool:
-        """True when these exact bytes are already stored for this URL (a revalidated page)."""
-        return self._page_id(url, hashlib.sha256(body).hexdigest()) is not None
+    def _fill_from_listing(self, record: dict, page: dict) -> None:
+        """What the parser could not read, take from the column that listed the page.
+
+        The list title names the year (“XX2019年报”) and the list states the publication date;
+        an attachment inherits both from the article that linked it (its referer). The date
+        then counts as published_source 'list', which beats first_seen for the deadline rule.
+        """
+        row = self.db.execute(
+            "select year, listed_date from listings where url in (?, ?) order by url = ? desc",
+            [page["url"], page.get("referer") or "", page["url"]],
+        ).fetchone()
+        if row is None:
+            return
+        if record["year"] is None:
+            record["year"] = row[0]
+        if record["published_source"] == "first_seen" and row[1]:
+            record["published"], record["published_source"] = row[1], "list"
+
+    def stored_status(self, url: str, body: bytes) -> str | None:
+        """How these exact bytes of this URL are stored: None (not at all), 'raw' (a page with
+        no report row — kept raw, or a crawl killed between saving and parsing) or the report's
+        parse status. Lets a recrawl skip what is done and finish what is not."""
+        page_id = self._page_id(url, hashlib.sha256(body).hexdigest())
+        if page_id is None:
+            return None
+        row = self.db.execute("select parse_status from reports where page_id = ?",
+                              [page_id]).fetchone()
+        return row[0] if row else "raw"
 
     # -- crawls -------------------------------------------------------------------------------
     def record_crawl(
