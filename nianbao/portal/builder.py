@@ -21,6 +21,7 @@ from nianbao.portal.content import Item
 from nianbao.portal.families import FAMILY_MODULES
 from nianbao.portal.markup import ROBOTS_TXT, home_page
 from nianbao.portal.spec import Agency, Site, Spec
+from nianbao.registry import write_registry
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
 # Which attachment twin each sample agency publishes its own report as (first one present).
@@ -58,8 +59,6 @@ class SiteWriter:
 
 def build_site(out: Path, spec: Spec, samples_dir: Path = content.SAMPLES_DIR) -> dict:
     """Write the whole portal into `out` (its sites/ are replaced) and return the manifest."""
-    from nianbao.registry import write_registry
-
     out = Path(out)
     shutil.rmtree(out / "sites", ignore_errors=True)
     manifest: dict = {
@@ -88,8 +87,8 @@ def build_site(out: Path, spec: Spec, samples_dir: Path = content.SAMPLES_DIR) -
         writer.data("/robots.txt", ROBOTS_TXT.encode("ascii"), stamp)
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
                                        encoding="utf-8")
-    write_registry(registry_rows(manifest, base_origin_ports(manifest, spec.base_port)),
-                   out / "agencies.csv")
+    ports = {s.key: spec.base_port + s.port_offset for s in spec.sites}
+    write_registry(registry_rows(manifest, ports), out / "agencies.csv")
     return manifest
 
 
@@ -151,10 +150,6 @@ def _options(site: Site, agency: Agency) -> dict:
     elif site.family == "trs_dynamic":
         opts.update(search_api="/fjdzapp/search", search_channel=200210, chnlid=agency.number)
     return opts
-
-
-def base_origin_ports(manifest: dict, base_port: int) -> dict[str, int]:
-    return {s["key"]: base_port + s["port_offset"] for s in manifest["sites"]}
 
 
 def registry_rows(manifest: dict, ports: dict[str, int], host: str = "127.0.0.1") -> list[dict]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -70,7 +70,6 @@ class Item:
     attachment_data: bytes | None = None
     path: str = ""  # site path of the article, set by the family renderer
     attachment: str = ""  # site path of the attachment, set by the family renderer
-    extra: dict = field(default_factory=dict)
 
     @property
     def date(self) -> str:

@@ -31,8 +31,9 @@ from nianbao.portal import content
 from nianbao.portal.builder import build_site, registry_rows
 from nianbao.portal.families import FAMILY_MODULES
 from nianbao.portal.families.base import Request, Response
-from nianbao.portal.markup import ATTACHMENT_TYPES
+from nianbao.portal.markup import ATTACHMENT_TYPES, charset
 from nianbao.portal.spec import Site, default_spec
+from nianbao.registry import write_registry
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -177,8 +178,6 @@ class PortalServer:
         return registry_rows(self.manifest, self.ports, self.host)
 
     def write_registry(self, path: str | Path) -> Path:
-        from nianbao.registry import write_registry
-
         write_registry(self.registry_rows(), path)
         return Path(path)
 
@@ -252,8 +251,7 @@ class PortalServer:
 def _content_type(site: Site, path: Path) -> str:
     ext = path.suffix.lower().lstrip(".")
     if ext in ("html", "htm"):
-        charset = "gb2312" if site.encoding.lower() in ("gbk", "gb2312", "gb18030") else "utf-8"
-        return f"text/html; charset={charset}"
+        return f"text/html; charset={charset(site)}"
     if ext in ATTACHMENT_TYPES:
         return ATTACHMENT_TYPES[ext]
     guessed = mimetypes.guess_type(path.name)[0] or "application/octet-stream"

@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-FAMILIES = ("trs", "hanweb", "jsonapi", "plain", "trs_dynamic")
+from nianbao.registry import CMS_FAMILIES
+
+FAMILIES = CMS_FAMILIES  # the registry's `cms` values; one site per family when scaled
 DEFAULT_BASE_PORT = 8701
 
 
@@ -60,9 +62,6 @@ class Spec:
     sites: tuple[Site, ...]
     agencies: tuple[Agency, ...]
     base_port: int = DEFAULT_BASE_PORT
-
-    def site(self, key: str) -> Site:
-        return next(s for s in self.sites if s.key == key)
 
 
 def _years(first: int, last: int) -> tuple[int, ...]:
