@@ -305,7 +305,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command == "POST":
             return Response(405, b"method not allowed", "text/plain; charset=utf-8"), None
         segments = [s for s in path.split("/") if s]
-        if any(s in ("..", ".") or s.startswith("_") for s in segments):
+        if segments[:1] == ["_api"] or any(s in ("..", ".") for s in segments):
             return _not_found(), None
         file = ctx.root.joinpath(*segments)
         if file.is_dir() and not path.endswith("/"):  # as real servers do: /zwgk → /zwgk/
