@@ -1,16 +1,16 @@
 """Reports as HTML pages: lines of the article, tables as rows with rowspan/colspan expanded.
 
-lxml (not BeautifulSoup) for speed: a crawl parses tens of thousands of pages. The page is read
-as blocks in reading order — a line per block element or <br>, a list of rows per data table —
-and handed to `parsing.document.build_report`. Title candidates come from the standard CMS meta
-tags (ArticleTitle), <h1> and <title>; the publication date from PubDate-like meta tags first.
+lxml's plain etree HTML parser (not BeautifulSoup, nor lxml.html's element classes) for speed:
+a crawl parses tens of thousands of pages. The page is read as blocks in reading order — a line
+per block element or <br>, a list of rows per data table — and handed to
+`parsing.document.build_report`. Title candidates come from the standard CMS meta tags
+(ArticleTitle), <h1> and <title>; the publication date from PubDate-like meta tags first.
 """
 
 from __future__ import annotations
 
 import re
 
-import lxml.html
 from lxml import etree
 
 from parsing.document import Block, build_report
@@ -26,6 +26,7 @@ _BLOCK = frozenset({
 _SKIP = frozenset({"script", "style", "noscript", "template", "iframe", "select", "button", "svg"})
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _MAX_SPAN = 60
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
 
 
 def parse_html(body: bytes, url: str = "", content_type: str | None = None) -> Report:
@@ -33,9 +34,11 @@ def parse_html(body: bytes, url: str = "", content_type: str | None = None) -> R
     if not text.strip():
         raise ParseError("empty document: no text")
     try:
-        root = lxml.html.document_fromstring(text)
-    except (etree.ParserError, ValueError) as exc:
+        root = etree.fromstring(text, _PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise ParseError(f"not readable as HTML: {exc}") from exc
+    if root is None:
+        raise ParseError("not readable as HTML: no document element")
     titles, dates = _head_meta(root)
     body_el = root.find("body")
     blocks: list[Block] = []
@@ -57,7 +60,7 @@ def _head_meta(root) -> tuple[list[str], list[str]]:
             dates.append(content)
     for tag in ("h1", "title"):
         for el in root.iter(tag):
-            text = " ".join(el.text_content().split())
+            text = " ".join("".join(el.itertext()).split())
             if tag == "title":
                 text = re.split(r"\s*[_|｜]\s*|\s+-\s+", text)[0]
             if text:
@@ -105,34 +108,46 @@ def table_rows(table) -> list[list[str]]:
     rows: list[list[str]] = []
     carry: dict[int, tuple[int, str]] = {}  # column → (rows still covered, text)
     for tr in table.iter("tr"):
-        cells = [c for c in tr if c.tag in ("td", "th")]
         row: list[str] = []
         col = 0
-        i = 0
-        while i < len(cells) or col in carry:
-            if col in carry:
-                left, text = carry[col]
+        for cell in tr:
+            if cell.tag != "td" and cell.tag != "th":
+                continue
+            while carry and col in carry:
+                col = _carry(carry, col, row)
+            text = (cell.text or "") if len(cell) == 0 else "".join(cell.itertext())
+            text = text.strip()
+            rs, cs = cell.get("rowspan"), cell.get("colspan")
+            if rs is None and cs is None:
                 row.append(text)
-                if left <= 1:
-                    del carry[col]
-                else:
-                    carry[col] = (left - 1, text)
                 col += 1
                 continue
-            cell = cells[i]
-            i += 1
-            text = "".join(cell.itertext()).strip()
-            rowspan = _span(cell.get("rowspan"))
-            for _ in range(_span(cell.get("colspan"))):
+            rowspan = _span(rs)
+            for _ in range(_span(cs)):
                 row.append(text)
                 if rowspan > 1:
                     carry[col] = (rowspan - 1, text)
                 col += 1
+        while carry and col in carry:
+            col = _carry(carry, col, row)
         rows.append(row)
     return rows
 
 
+def _carry(carry: dict[int, tuple[int, str]], col: int, row: list[str]) -> int:
+    """Fill ``col`` from a rowspan cell above; return the next column."""
+    left, text = carry[col]
+    row.append(text)
+    if left <= 1:
+        del carry[col]
+    else:
+        carry[col] = (left - 1, text)
+    return col + 1
+
+
 def _span(value: str | None) -> int:
+    if value is None or value == "1":
+        return 1
     try:
         return max(1, min(int(str(value).strip()), _MAX_SPAN))
     except (TypeError, ValueError):

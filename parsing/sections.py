@@ -18,6 +18,7 @@ _PREFIX = re.compile(
     r"^(?:[一二三四五六七八九十]{1,2}[、.,:]|第[一二三四五六七八九十]部分[、.,:]?|[-—–•·*#]+)"
 )
 _SPACES = re.compile(r"\s+")
+_HEAD_WORDS = ("情况", "事项", "概述", "问题", "改进")  # every heading has one: a cheap first test
 # Lines that end a page's report text: signatures' helpers and site footers.
 _FOOTER = re.compile(
     r"(版权所有|主办单位|承办单位|网站标识码|ICP备|公网安备|网站地图|打印本页|关闭窗口|【打印】|【关闭】"
@@ -27,6 +28,8 @@ _FOOTER = re.compile(
 
 def heading_key(line: str) -> tuple[str, str] | None:
     """``(section key, text after the heading)`` when ``line`` is a section heading."""
+    if len(line) > 80 or not any(w in line for w in _HEAD_WORDS):
+        return None
     n = _SPACES.sub("", unicodedata.normalize("NFKC", line))
     if not n or n[0] == "(" or len(n) > 60:
         return None

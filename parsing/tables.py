@@ -37,6 +37,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from parsing.model import (
     TABLE2_ROWS,
@@ -99,6 +100,7 @@ _T2_HEADERS: tuple[tuple[str, str, str], ...] = (
     ("处理决定数量", "decisions", "2019"), ("本年收费金额", "amount", "2021"),
     ("采购项目数量", "items", "2019"), ("采购总金额", "amount", "2019"),
 )
+_T2_HEADER_STARTS = frozenset(w[0] for w, _, _ in _T2_HEADERS)
 _ITEM_HEADERS = {
     "一": {"本年制发件数", "本年废止件数", "现行有效件数", "本年新制作数量", "本年新公开数量",
            "对外公开总数量"},
@@ -133,8 +135,11 @@ class _Row:
     item: str | None = None
     values: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self.limit = len(self.slots) if self.slots is not None else 1 << 30
+
     def full(self) -> bool:
-        return self.slots is not None and len(self.values) >= len(self.slots)
+        return len(self.values) >= self.limit
 
 
 class _Filler:
@@ -159,10 +164,13 @@ class _Filler:
             kinds = [value_kind(c) for c in cells]
             pure = "number" in kinds and None not in kinds
             for cell, kind in zip(cells, kinds, strict=True):
+                row = self.row
                 if kind is None:
-                    if self.row is not None:
+                    if row is not None:
                         self.close_row()
                     self.pending.append(cell)
+                elif row is not None and not self.pending and len(row.values) < row.limit:
+                    row.values.append(cell)  # the common case, kept cheap
                 else:
                     self.value(cell, kind == "blank", pure)
         self.close_row()
@@ -203,7 +211,11 @@ class _Filler:
         row, (None, label) for a row that cannot be placed, or (None, None) for headers only."""
         found: tuple[str, str, str] | None = None
         tail: list[str] = []  # unrecognised labels after the last recognised one
+        prev = None
         for raw in labels:
+            if raw == prev and self.table != "table2":
+                continue  # a rowspan/colspan repeat; in Table 2 repeats are cut headers
+            prev = raw
             n = norm(raw)
             if not n:
                 continue
@@ -238,9 +250,9 @@ class _Filler:
 
     def context_label(self, n: str) -> bool:
         """Headers, table titles and item headers: they set the context and place nothing."""
-        m = _ITEM20.search(n)
-        if m and len(n) <= 12:
-            self.table, self.item, self.columns, self.last_was_header = "table2", m[1], [], False
+        item = _item20(n)
+        if item:
+            self.table, self.item, self.columns, self.last_was_header = "table2", item, [], False
             return True
         if n == "信息内容":
             self.table, self.columns, self.last_was_header = "table2", [], False
@@ -255,21 +267,16 @@ class _Filler:
             self.table, self.last_was_header = "table2", True
             return True
         self.last_was_header = False
-        if "勾稽关系" in n or n.startswith("本列数据") or n in _T3_HEADERS:
-            self.table = "table3"
-            return True
-        if self.table == "table3" and not self.t3_started and n in ("其他", "总计"):
-            return True
-        if n in _T4_MARKERS:
-            self.table = "table4"
-            return True
-        if self.table == "table4" and any(
-            h.startswith(n) or n.startswith(h) for h in _T4_HEADERS if len(n) >= 2
-        ):
-            return True
-        return False
+        kind = _marker(n, self.table, self.t3_started)
+        if kind is None:
+            return False
+        if kind != "header":
+            self.table = kind
+        return True
 
     def t2_header(self, n: str) -> tuple[str, str, str | None] | None:
+        if n[0] not in _T2_HEADER_STARTS:
+            return None
         allowed = _ITEM_HEADERS.get(self.item or "")
         m = _UNIT.search(n)
         unit = m[1] if m else None
@@ -288,52 +295,10 @@ class _Filler:
 
     def match_row(self, n: str) -> tuple[str, str] | None:
         """Exact (normalised) match of a Table 3 or Table 2 row label; sets table and group."""
-        num, core = split_enum(n)
-        if core == _PARENT or core.startswith(_PARENT):
-            self.table, self.group = "table3", None
-            rest = split_enum(core[len(_PARENT):])[1]
-            if not rest:
-                return "group", _PARENT
-            num, core = split_enum(rest)
-        for g in _GROUPS:
-            if core.startswith(g):
-                self.table, self.group = "table3", g
-                rest = core[len(g):]
-                if not rest:
-                    return "group", g
-                num, core = split_enum(rest)
-                break
-        for prefix, key in _TOP_ROWS:
-            if core.startswith(prefix):
-                self.table, self.group = "table3", None
-                return "table3", key
-        if core == "总计" and (num == "七" or self.t3_started):
-            self.table, self.group = "table3", None
-            return "table3", "total_handled"
-        if core == "其他":
-            if self.group == _OTHER_GROUP and (num or self.t3_started):
-                return "table3", "other_misc"
-            return None
-        if core in _T2_ROWS:
-            self.table = "table2"
-            return "table2", _T2_ROWS[core]
-        key = self.match_item(core)
-        if key is not None:
-            self.table = "table3"
-            return "table3", key
-        return None
-
-    def match_item(self, core: str) -> str | None:
-        groups = [self.group] if self.group else []
-        groups += [g for g in _GROUPS if g != self.group]
-        for g in groups:
-            hits = [k for k, words in _GROUPS[g]
-                    if words == core
-                    or (min(len(core), len(words)) >= 5 and (core in words or words in core))]
-            if len(hits) == 1:
-                self.group = g
-                return hits[0]
-        return None
+        hit, table, self.group = _match_row(n, self.group, self.t3_started)
+        if table is not None:
+            self.table = table
+        return hit
 
     def fuzzy(self, tail: list[str]) -> tuple[str, str, str] | None:
         """Damaged labels: split one character per cell, or characters lost. Unique or nothing."""
@@ -391,8 +356,8 @@ class _Filler:
         row, self.row = self.row, None
         if row is None:
             return
-        numbers = [v.strip() for v in row.values if value_kind(v) == "number"]
         if not row.table:
+            numbers = [v.strip() for v in row.values if value_kind(v) == "number"]
             if numbers:
                 where = self.table or "table"
                 self.warn(f"{where}: could not place the row {row.label!r} "
@@ -462,6 +427,70 @@ class _Filler:
             if blanks:
                 self.warn(f"{name}: {blanks} blank cells kept as null (not 0)")
         r.warnings.extend(self.warnings)
+
+
+# -- pure label readings, cached: the same few hundred labels recur in every report -------------
+@lru_cache(maxsize=8192)
+def _item20(n: str) -> str | None:
+    m = _ITEM20.search(n)
+    return m[1] if m and len(n) <= 12 else None
+
+
+@lru_cache(maxsize=8192)
+def _marker(n: str, table: str | None, t3_started: bool) -> str | None:
+    """"table3"/"table4" for a table's title or header words, "header" for a header of the
+    current table that also reads as something else ("其他", "总计", cut "结果"), else None."""
+    if "勾稽关系" in n or n.startswith("本列数据") or n in _T3_HEADERS:
+        return "table3"
+    if table == "table3" and not t3_started and n in ("其他", "总计"):
+        return "header"
+    if n in _T4_MARKERS:
+        return "table4"
+    if table == "table4" and len(n) >= 2 and any(
+        h.startswith(n) or n.startswith(h) for h in _T4_HEADERS
+    ):
+        return "header"
+    return None
+
+
+@lru_cache(maxsize=8192)
+def _match_row(n: str, group: str | None, t3_started: bool):
+    """(row hit, table it switches to, group after it) for one label in a given context."""
+    table = None
+    num, core = split_enum(n)
+    if core.startswith(_PARENT):
+        table, group = "table3", None
+        rest = split_enum(core[len(_PARENT):])[1]
+        if not rest:
+            return ("group", _PARENT), table, group
+        num, core = split_enum(rest)
+    for g in _GROUPS:
+        if core.startswith(g):
+            table, group = "table3", g
+            rest = core[len(g):]
+            if not rest:
+                return ("group", g), table, group
+            num, core = split_enum(rest)
+            break
+    for prefix, key in _TOP_ROWS:
+        if core.startswith(prefix):
+            return ("table3", key), "table3", None
+    if core == "总计" and (num == "七" or t3_started):
+        return ("table3", "total_handled"), "table3", None
+    if core == "其他":
+        if group == _OTHER_GROUP and (num or t3_started):
+            return ("table3", "other_misc"), table, group
+        return None, table, group
+    if core in _T2_ROWS:
+        return ("table2", _T2_ROWS[core]), "table2", group
+    groups = ([group] if group else []) + [g for g in _GROUPS if g != group]
+    for g in groups:
+        hits = [k for k, words in _GROUPS[g]
+                if words == core
+                or (min(len(core), len(words)) >= 5 and (core in words or words in core))]
+        if len(hits) == 1:
+            return ("table3", hits[0]), "table3", g
+    return None, table, group
 
 
 def _closest(core: str, candidates: list[tuple[tuple[str, str], str]]):

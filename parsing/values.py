@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from parsing.model import Cell
 
@@ -20,11 +21,13 @@ _NUMBER = re.compile(
 _DROP = re.compile(r"[\s,，'\"“”‘’「」『』]")
 
 
+@lru_cache(maxsize=16384)
 def norm(text: str) -> str:
     """Compare-form of a label: NFKC (full-width → half-width), no spaces, no quotes, no commas."""
     return _DROP.sub("", unicodedata.normalize("NFKC", text))
 
 
+@lru_cache(maxsize=16384)
 def value_kind(text: str) -> str | None:
     """'number', 'blank' (empty or a dash) or None when the text is a label, not a value."""
     t = _squash(text)
@@ -35,19 +38,24 @@ def value_kind(text: str) -> str | None:
 
 def parse_value(raw: str) -> Cell:
     """The number with its unit taken off; ``None`` for blanks, dashes and unreadable text."""
-    t = _squash(raw)
-    m = _NUMBER.match(t)
+    value, unit = _number(raw)
+    return Cell(value, raw, unit)
+
+
+@lru_cache(maxsize=16384)
+def _number(raw: str) -> tuple[int | float | None, str | None]:
+    m = _NUMBER.match(_squash(raw))
     if not m:
-        return Cell(None, raw, None)
+        return None, None
     num = m["num"]
     value: int | float = float(num) if "." in num else int(num)
     if m["sign"] in ("减", "减少", "-", "−"):
         value = -value
-    return Cell(value, raw, m["unit"])
+    return value, m["unit"]
 
 
 def _squash(text: str) -> str:
-    t = unicodedata.normalize("NFKC", text).replace("\u200b", "")
+    t = unicodedata.normalize("NFKC", text).replace("\u200b", "").replace("&nbsp;", "")
     t = "".join(t.split())
     # 1,234 is a thousands separator; only strip commas between digits.
     return re.sub(r"(?<=\d),(?=\d{3})", "", t) if "," in t else t

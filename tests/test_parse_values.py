@@ -32,8 +32,8 @@ def test_numbers(raw, value, unit):
     assert value_kind(raw) == "number"
 
 
-@pytest.mark.parametrize("raw", ["", "\xa0", "&nbsp;".replace("&nbsp;", "\xa0"), "/", "—", "——",
-                                 "-", "无", "　", "\u3000\xa0"])
+@pytest.mark.parametrize("raw", ["", "\xa0", "&nbsp;", " &nbsp; ", "/", "—", "——", "-", "无", "　",
+                                 "\u3000\xa0"])
 def test_blanks_are_null_not_zero(raw):
     cell = parse_value(raw)
     assert cell.value is None
