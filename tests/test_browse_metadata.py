@@ -101,3 +101,21 @@ def test_plain_datasette_loads_the_plugin():
 def test_serve_refuses_a_missing_database(tmp_path, capsys):
     assert main(["serve", "--db", str(tmp_path / "none.db")]) == 1
     assert "no database" in capsys.readouterr().err
+
+
+def test_same_as_last_year_masks_the_years(tmp_path):
+    """A report copied from last year with only the year changed is found; a rewritten one not."""
+    path = tmp_path / "copies.db"
+    store = Store(path)
+    overview = "{y}年，我局认真贯彻《政府信息公开条例》，主动公开政府信息120条。"
+    texts = {
+        ("A", 2022): overview.format(y=2022), ("A", 2023): overview.format(y=2023),
+        ("B", 2022): overview.format(y=2022), ("B", 2023): "本年度重新编写的总体情况，与上年不同。",
+    }
+    for rid, ((agency, year), text) in enumerate(texts.items(), start=1):
+        store.db["reports"].insert({"id": rid, "is_current": 1, "agency": agency, "year": year})
+        store.db["sections"].insert({"report_id": rid, "key": "overview", "text": text})
+    prepare(path)
+    rows = get(make_datasette(path), "/copies/same_as_last_year.json", _shape="array").json()
+    assert [(r["机关"], r["年度"], r["上年"], r["相同部分"]) for r in rows] == [
+        ("A", 2023, 2022, "overview")]
