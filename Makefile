@@ -20,7 +20,7 @@ test: $(BIN)/.installed
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && { [ ! -x /usr/bin/chromium ] || \
 	  [ ! -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; }; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-	  apt-get install -y -qq --no-install-recommends chromium fonts-wqy-microhei >/dev/null; fi
+	  apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; fi
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
