@@ -8,6 +8,8 @@ pipe-separated text (`rows_from_lines`) — all are fed the same way::
     fill_tables(report, rows)                   # rows: list[list[str]], all three tables
     fill_tables(report, rows_from_lines(lines)) # text whose cells are split by "|" or lines
 
+A cell may be ``None``: a slot under a merged cell, as pdfplumber's ``extract_tables`` gives
+it; it is skipped (an HTML table instead repeats a merged cell's text in every slot it covers).
 `fill_tables` fills ``report.table2/table3/table4``, sets ``report.template`` ("2019", "2021",
 "mixed" or "unknown") and appends warnings; it never raises. Headings, narrative lines and empty
 rows among the rows are tolerated.
@@ -159,11 +161,17 @@ class _Filler:
         self.warnings: list[str] = []
 
     # -- the stream ------------------------------------------------------------------------------
-    def feed(self, rows: Iterable[list[str]]) -> None:
+    def feed(self, rows: Iterable[list[str | None]]) -> None:
         for cells in rows:
+            if None in cells:  # slots under a merged cell, as PDF table extraction gives them
+                cells = [c for c in cells if c is not None]
             kinds = [value_kind(c) for c in cells]
             pure = "number" in kinds and None not in kinds
-            for cell, kind in zip(cells, kinds, strict=True):
+            skip = 0
+            for i, (cell, kind) in enumerate(zip(cells, kinds, strict=True)):
+                if skip:
+                    skip -= 1
+                    continue
                 row = self.row
                 if kind is None:
                     if row is not None:
@@ -172,11 +180,31 @@ class _Filler:
                 elif row is not None and not self.pending and len(row.values) < row.limit:
                     row.values.append(cell)  # the common case, kept cheap
                 else:
+                    started = bool(self.pending)
                     self.value(cell, kind == "blank", pure)
+                    if started and kind == "blank" and self.row is not None:
+                        skip = self.label_padding(kinds, i)
         self.close_row()
         if self.pending:  # labels at the very end: a row whose values are missing
             self.resolve(self.pending, trailing=True)
             self.pending = []
+
+    def label_padding(self, kinds: list[str | None], i: int) -> int:
+        """A row that starts with blanks and holds more values than its table row has: the
+        blanks are empty label cells (a PDF's "（六）其他处理 |  | 0 | …"), not values. Drop
+        them — the first was just taken — and say how many of the next cells to skip."""
+        row = self.row
+        end = i
+        while end < len(kinds) and kinds[end] is not None:
+            end += 1
+        extra = (end - i) - row.limit
+        if extra <= 0:
+            return 0
+        lead = 0
+        while lead < extra and kinds[i + lead] == "blank":
+            lead += 1
+        del row.values[-1:]
+        return lead - 1
 
     def value(self, cell: str, blank: bool, pure_row: bool) -> None:
         if self.pending:
@@ -518,7 +546,7 @@ def _in_order(short: str, long: str) -> bool:
     return all(ch in it for ch in short)
 
 
-def fill_tables(report: Report, rows: Iterable[list[str]]) -> Report:
+def fill_tables(report: Report, rows: Iterable[list[str | None]]) -> Report:
     """Fill ``report``'s Tables 2, 3 and 4 from logical rows of cell strings (see module doc).
 
     Returns the same report (filled in place) for convenience.

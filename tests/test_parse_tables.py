@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from parsing.model import TABLE3_ROWS_2019, TABLE3_ROWS_2021, Report
 from parsing.tables import fill_tables, rows_from_lines
 
@@ -222,3 +225,32 @@ def test_short_row_is_a_warning_not_a_shift():
 def test_never_raises_on_junk():
     report = fill([[], [""], ["abc", "1"], ["1", "2"], ["第二十条第（一）项"], ["规章", "x"]])
     assert isinstance(report.warnings, list)
+
+
+def test_real_pdf_table_rows_with_merged_cell_padding():
+    """Rows as pdfplumber extracts them from a real report (淮安市洪泽区 2023): None under merged
+    cells, an empty item cell after （六）其他处理, a damaged label, labels split over lines."""
+    fixture = Path(__file__).resolve().parent / "fixtures" / "pdf_rows_hongzequ_2023.json"
+    rows = json.loads(fixture.read_text(encoding="utf-8"))["rows"]
+    report = fill(rows)
+    t3 = {k: [c.value for c in cols.values()] for k, cols in report.table3.items()}
+    assert t3["new_received"] == [21, 0, 0, 0, 0, 0, 21]
+    assert t3["partially_granted"] == [4, 0, 0, 0, 0, 0, 4]
+    assert t3["denied_state_secret"][6] == t3["denied_process"][6] == 1
+    assert t3["denied_enforcement_file"][6] == t3["rejected_petition"][6] == 1
+    assert t3["unavailable_not_held"] == [10, 0, 0, 0, 0, 0, 10]
+    assert t3["unavailable_needs_creation"][0] == 3
+    assert t3["other"] == [0] * 7
+    assert t3["total_handled"] == [21, 0, 0, 0, 0, 0, 21]
+    assert len(t3) == 23
+    # Table 4 as printed, including the report's own wrong 总计 (10 + 1 ≠ 0)
+    review = report.table4["review"]
+    assert [c.value for c in review.values()] == [10, 1, 0, 0, 0]
+    assert report.table4["litigation_after_review"]["upheld"].value == 5
+    t2 = report.table2
+    assert (t2["licensing"]["decisions"].value, t2["punishment"]["decisions"].value,
+            t2["enforcement"]["decisions"].value) == (550, 4119, 195)
+    assert t2["fees"]["amount"].value == 7730.28
+    assert t2["normative_documents"]["repealed"].value == 5
+    assert report.template == "mixed"  # 2021-era Table 2 headers, one （六） row
+    assert any("行政止公开" in w and "denied_law" in w for w in report.warnings)
