@@ -102,20 +102,24 @@ def run_crawl(
     return result
 
 
-def format_result(result: CrawlResult, db: Path, agencies: int) -> str:
+def format_result(result: CrawlResult, agencies: int) -> str:
+    """One line: how the crawl ended, what it asked and what came of it."""
     stats = result.stats
     count = lambda key: stats.get(f"nianbao/{key}", 0)  # noqa: E731
-    summary = Store(db).summary()
     return (
         f"crawl {result.reason}: {agencies} agencies · "
         f"{stats.get('downloader/request_count', 0)} requests "
         f"({stats.get('httpcache/revalidate', 0)} unchanged, 304) · pages: "
         f"{count('pages_ok') + count('pages_warning') + count('pages_error')} parsed "
         f"({count('pages_error')} failed), {count('pages_raw')} kept raw, "
-        f"{count('pages_unchanged')} unchanged · {count('items_skipped')} non-report items "
-        f"skipped\nstore: {summary['reports']} reports · {summary['parse_failures']} parse "
-        f"failures · database: {db}"
+        f"{count('pages_unchanged')} unchanged · {count('items_skipped')} non-report items skipped"
     )
+
+
+def format_store(db: Path) -> str:
+    s = Store(db).summary()
+    return (f"{s['agencies']} agencies · {s['reports']} reports · {s['parse_failures']} parse "
+            f"failures · {s['warnings']} with warnings · database: {db}")
 
 
 # -- command line ----------------------------------------------------------------------------
@@ -160,7 +164,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     db = args.db or DEFAULT_DB
     result = run_crawl(agencies, db=db, jobdir=args.jobdir, httpcache=args.httpcache,
                        overrides=_overrides(args.set))
-    print(format_result(result, db, len(agencies)))
+    print(format_result(result, len(agencies)))
+    print(format_store(db))
     return 0 if result.finished else 3
 
 
