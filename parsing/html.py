@@ -43,7 +43,10 @@ def parse_html(body: bytes, url: str = "", content_type: str | None = None) -> R
     body_el = root.find("body")
     blocks: list[Block] = []
     _walk(body_el if body_el is not None else root, blocks, [])
-    return build_report(url, blocks, titles=titles, dates=dates)
+    # No data table at all: the tables were flattened to text lines (a page pasted from a
+    # document), so read them from the lines as the text parser does.
+    flat = not any(isinstance(b, list) for b in blocks)
+    return build_report(url, blocks, titles=titles, dates=dates, tables_in_text=flat)
 
 
 def _head_meta(root) -> tuple[list[str], list[str]]:
@@ -74,9 +77,10 @@ def _walk(el, out: list[Block], buf: list[str]) -> None:
         tag = child.tag if isinstance(child.tag, str) else ""
         if tag in _SKIP or not tag:
             pass
-        elif tag == "table" and child.find(".//table") is None:
+        elif (tag == "table" and child.find(".//table") is None
+              and _is_data(rows := table_rows(child))):
             _flush(out, buf)
-            out.append(table_rows(child))
+            out.append(rows)
         elif tag == "br":
             _flush(out, buf)
         elif tag in _BLOCK or tag == "table":
@@ -93,6 +97,11 @@ def _walk(el, out: list[Block], buf: list[str]) -> None:
             buf.append(child.tail)
     if el.tag == "body" or el.getparent() is None:
         _flush(out, buf)
+
+
+def _is_data(rows: list[list[str]]) -> bool:
+    """A table of two or more columns; one column is layout (a page typed into one cell)."""
+    return any(len(row) > 1 for row in rows)
 
 
 def _flush(out: list[Block], buf: list[str]) -> None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from parsing import meta
 from parsing.html import parse_html
 from parsing.sections import heading_key
 from parsing.text import parse_text
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize(
@@ -141,3 +145,23 @@ def test_html_meta_dates_and_title():
     assert (report.agency, report.year) == ("某镇人民政府", 2023)
     assert report.sections["overview"] == "全年公开信息30条。"
     assert report.sections["other"] == "无。"  # the footer is cut
+
+
+def test_layout_tables_are_read_as_text():
+    """Old portals put the article in layout tables: nested, or one cell holding everything."""
+    seed = (ROOT / "data" / "samples" / "html" / "002_ef97f8f9160db1bf.html").read_text("utf-8")
+    body = seed[seed.index("<body>") + 6: seed.index("</body>")]
+    nested = f"<html><body><table><tr><td>导航</td><td>{body}</td></tr></table></body></html>"
+    report = parse_html(nested.encode(), "", None)
+    assert report.table3["granted"]["total"].value == 2
+    assert report.agency == "前进区发展改革工信局"
+    assert len(report.sections) == 6
+    text = (ROOT / "data" / "samples" / "seeds" / "004_41ed45ffcc2fcd2e.txt").read_text("utf-8")
+    lines = "".join(f"<p>{line}</p>" for line in text.splitlines())
+    one_cell = f"<html><body><table><tr><td>{lines}</td></tr></table></body></html>"
+    report = parse_html(one_cell.encode(), "", None)
+    assert report.agency == "怀仁市行政审批服务管理局"
+    assert report.published == "2024-01-15"
+    assert report.sections["other"] == "本年度无其他需要报告的事项。"
+    assert report.table2["licensing"]["decisions"].value == 15098  # tables from "|" text lines
+    assert report.template == "mixed"
