@@ -66,6 +66,7 @@ class Config:
     timezone: str = "Asia/Shanghai"
     jobstore: str | None = None
     jobs: list[Job] = field(default_factory=list)
+    stop_timeout: float = 30.0  # seconds a crawl gets to stop cleanly on SIGTERM
     notify_targets: list[dict[str, Any]] = field(default_factory=list)
     notify_retries: int = 3
     notify_backoff: float = 2.0
@@ -95,6 +96,7 @@ def load_config(path: str | Path | None) -> Config:
         crawl_command=[str(a) for a in mon.get("crawl_command") or DEFAULT_CRAWL],
         timezone=mon.get("timezone", "Asia/Shanghai"),
         jobstore=mon.get("jobstore"),
+        stop_timeout=float(mon.get("stop_timeout", 30.0)),
         jobs=[
             Job(id=str(j["id"]), cron=j.get("cron"), interval_seconds=j.get("interval_seconds"),
                 args=tuple(str(a) for a in j.get("args") or ()), jitter=j.get("jitter"),
