@@ -84,7 +84,7 @@ def test_check_stores_results_with_cells_and_is_idempotent(store, tmp_path):
         == {db["check_runs"].get(again.run_id)["ruleset_version"]}
 
 
-def test_cross_year_rule_triggers_then_clears(store):
+def test_cross_year_rule_triggers_then_clears(store, tmp_path):
     last = report(year=2022, agency="前进区发展改革工信局",
                   table3=table3_2021(carried_forward=[1, 0, 0, 0, 0, 0, 1],
                                      new_received=[1, 0, 0, 0, 0, 0, 1]))
@@ -102,11 +102,14 @@ def test_cross_year_rule_triggers_then_clears(store):
                                       total_handled=[1, 0, 0, 0, 0, 0, 1],
                                       granted=[1, 0, 0, 0, 0, 0, 1]))
     new_rid = store.put(fixed, "qj-fgw", fetched_at="2024-01-20T08:00:00+00:00", body=b"v2")
-    out2 = run_check(store, year=2023, as_of=dt.date(2024, 2, 2))
+    out2 = run_check(store, year=2023, as_of=dt.date(2024, 2, 2), out_dir=tmp_path)
     assert store.db["findings"].get(finding["id"])["status"] == "resolved"
     assert finding["id"] in out2.resolved
     checked = {r[0] for r in store.db.execute("select distinct report_id from rule_results")}
     assert checked == {new_rid}  # the replaced version's results are gone
+    html = out2.files["html"].read_text(encoding="utf-8")
+    resolved = html[html.index("已解决 · Resolved"):]
+    assert finding["id"] in resolved and "跨年结转一致" in resolved
 
 
 def test_alert_files_escape_scraped_strings(store, tmp_path):

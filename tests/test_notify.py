@@ -16,7 +16,16 @@ import pytest
 import sqlite_utils
 from aiosmtpd.controller import Controller
 
-from monitor.notify import deliver_pending, dingtalk_signed_url, new_findings_message, queue
+from monitor.notify import (
+    WECOM_MAX_BYTES,
+    Message,
+    deliver_pending,
+    dingtalk_body,
+    dingtalk_signed_url,
+    new_findings_message,
+    queue,
+    wecom_body,
+)
 
 FINDINGS = [
     {"id": "a1b2c3d4e5f6", "severity": "error", "origin": "rule", "rule_id": "R2_results_sum",
@@ -169,3 +178,13 @@ def test_dingtalk_signature_matches_the_documented_algorithm():
     digest = hmac.new(b"SEC1", b"1700000000000\nSEC1", hashlib.sha256).digest()
     sign = urllib.parse.quote_plus(base64.b64encode(digest))
     assert url.endswith(f"&timestamp=1700000000000&sign={sign}")
+
+
+def test_text_messages_and_the_wecom_size_limit():
+    long = Message("t", "问题" * 3000, [])
+    body = wecom_body(long)
+    assert len(body["markdown"]["content"].encode()) <= WECOM_MAX_BYTES
+    assert wecom_body(Message("t", "x", []), "text") == {"msgtype": "text",
+                                                         "text": {"content": "x"}}
+    assert dingtalk_body(Message("t", "x", []), "text") == {"msgtype": "text",
+                                                            "text": {"content": "x"}}
