@@ -59,21 +59,8 @@ def run_check(store: Store, config: Config | None = None, *, rules: RuleSet | No
     subjects = load_subjects(store, rows, where, args)
     checked = [s for s in subjects if year is None or s.report.year == year]
     row_of = {r["id"]: r for r in rows}
-    by_agency_year = {(_agency_key(s), s.report.year): s for s in subjects}
-
-    per_report: dict[int, list[Result]] = defaultdict(list)
-    for s in checked:
-        previous = by_agency_year.get((_agency_key(s), (s.report.year or 0) - 1))
-        for rule in rules.by_kind(*PER_REPORT_KINDS):
-            per_report[s.report_id].extend(evaluate(rule, s, previous))
-    for rule in rules.by_kind("similarity"):
-        for s, r in zip(checked, evaluate_similarity(rule, checked, subjects), strict=True):
-            per_report[s.report_id].append(r)
+    per_report = evaluate_reports(rules, checked, subjects, row_of, agencies, as_of, config)
     deadline_rule = next(iter(rules.by_kind("deadline")), None)
-    if deadline_rule:
-        for s in checked:
-            per_report[s.report_id].append(
-                _deadline(deadline_rule, s, row_of[s.report_id], agencies, as_of, config))
 
     findings: list[Finding] = []
     counts = {"pass": 0, "fail": 0, "skipped": 0}
@@ -115,6 +102,26 @@ def run_check(store: Store, config: Config | None = None, *, rules: RuleSet | No
         out_dir=str(out_dir) if out_dir is not None else None,
     )
     return outcome
+
+
+def evaluate_reports(rules: RuleSet, checked: list[Subject], subjects: list[Subject],
+                     row_of: dict[int, dict], agencies: dict[str, dict], as_of: dt.date,
+                     config: Config) -> dict[int, list[Result]]:
+    """Every rule's results for every checked report; `subjects` also holds last year's."""
+    by_agency_year = {(_agency_key(s), s.report.year): s for s in subjects}
+    per_report: dict[int, list[Result]] = defaultdict(list)
+    for s in checked:
+        previous = by_agency_year.get((_agency_key(s), (s.report.year or 0) - 1))
+        for rule in rules.by_kind(*PER_REPORT_KINDS):
+            per_report[s.report_id].extend(evaluate(rule, s, previous))
+    for rule in rules.by_kind("similarity"):
+        for s, r in zip(checked, evaluate_similarity(rule, checked, subjects), strict=True):
+            per_report[s.report_id].append(r)
+    for rule in rules.by_kind("deadline"):
+        for s in checked:
+            per_report[s.report_id].append(
+                _deadline(rule, s, row_of[s.report_id], agencies, as_of, config))
+    return per_report
 
 
 def load_subjects(store: Store, rows: list[dict], where: str = "1", args: list | None = None

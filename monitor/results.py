@@ -187,20 +187,12 @@ def finish_run(db: sqlite_utils.Database, run_id: int, **fields: Any) -> None:
         db["check_runs"].update(run_id, {"finished_at": now_iso(), **fields})
 
 
-def previous_run_id(db: sqlite_utils.Database, run_id: int) -> int | None:
-    row = db.execute("select max(id) from check_runs where id < ? and finished_at is not null",
-                     [run_id]).fetchone()
-    return row[0] if row else None
-
-
 def save_rule_results(db: sqlite_utils.Database, run_id: int, subject: Subject, meta: dict,
                       results: Iterable[Result], ruleset_version: str) -> None:
-    """Replace this report's results for these rules: re-checking leaves one row per check."""
+    """Replace this report's results: re-checking leaves one row per rule and scope."""
     results = list(results)
-    rule_ids = sorted({r.rule_id for r in results})
-    if subject.report_id is None or not rule_ids:
+    if subject.report_id is None:
         return
-    marks = ",".join("?" * len(rule_ids))
     checked_at = now_iso()
     rows, cell_rows = [], []
     for r in results:
@@ -220,8 +212,7 @@ def save_rule_results(db: sqlite_utils.Database, run_id: int, subject: Subject, 
                        "raw": c.raw, "balancing_value": c.balancing} for c in r.cells]
     with db.conn:
         for table in ("rule_results", "rule_result_cells"):
-            db.execute(f"delete from {table} where report_id = ? and rule_id in ({marks})",
-                       [subject.report_id, *rule_ids])
+            db.execute(f"delete from {table} where report_id = ?", [subject.report_id])
         db["rule_results"].insert_all(rows, pk=_RESULT_PK, replace=True)
         db["rule_result_cells"].insert_all(cell_rows, pk=_CELL_PK, replace=True)
 
