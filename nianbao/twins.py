@@ -10,16 +10,18 @@ report's title, its six sections and its dated signature.
 
 The PDF uses reportlab's built-in CID font STSong-Light (no font file needed; pdfplumber reads
 its text back). Legacy .doc twins (one per header era, ~70 KB each) are made when LibreOffice
-(``soffice``) is installed.
+(``soffice``) is installed; PDF and DOCX bytes are the same on every run, .doc bytes are not.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -211,8 +213,35 @@ def to_docx(report: Report) -> bytes:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         elif kind == "sign":
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _drop_optional_parts(document)
+    stamp = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # same bytes on every run
+    props = document.core_properties
+    props.created = props.modified = props.last_printed = stamp
+    props.author = props.last_modified_by = ""
+    props.revision = 1
     out = io.BytesIO()
     document.save(out)
+    return _fixed_zip_times(out.getvalue())
+
+
+def _drop_optional_parts(document) -> None:
+    """The default template's thumbnail and Word 2010 style effects: a third of the file, unused
+    by any reader. A part no relationship points to is not written."""
+    for rels in (document.part.rels, document.part.package.rels):
+        for r_id, rel in list(rels.items()):
+            if rel.reltype.endswith(("/stylesWithEffects", "/thumbnail")):
+                del rels[r_id]
+
+
+def _fixed_zip_times(body: bytes) -> bytes:
+    """Rewrite a zip with a fixed timestamp on every member, so regenerating changes nothing."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(body)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            member.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(member, source.read(info.filename))
     return out.getvalue()
 
 
