@@ -148,6 +148,11 @@ def evaluate_presence(rule: Rule, report: Report) -> Result:
                 if s not in report.sections and not (s in by_table and report.table(by_table[s]))]
     problems += [f"{TABLE_LABELS.get(t, t)} missing" for t in p.get("tables") or ()
                  if not report.table(t)]
+    for where in p.get("cells") or ():
+        cell = report.table(where["table"]).get(where["row"], {}).get(where["col"])
+        if cell is None or cell.value is None:
+            state = "not printed" if cell is None else "blank"
+            problems.append(f"{cell_label(where['table'], where['row'], where['col'])} {state}")
     from_year, templates = p.get("era_from_year"), p.get("templates")
     if from_year and templates and report.year and report.year >= int(from_year) \
             and report.template not in templates:

@@ -27,6 +27,8 @@ HEADERS_ZH = {
     "reviewed_at": "复核时间",
 }
 _SHEET_UNSAFE = ("=", "+", "-", "@")
+WIDTHS = {"agency": 28, "region_name": 18, "title": 44, "detail": 50, "cells": 60,
+          "source": 40, "review_comment": 30}
 
 
 def finding_rows(db: sqlite_utils.Database, status: str | None = None,
@@ -73,6 +75,8 @@ def write_xlsx(rows: list[dict], path: Path) -> Path:
         if row.get("severity") == "error" and row.get("status") == "open":
             for cell in ws[ws.max_row]:
                 cell.fill = red
+    for i, column in enumerate(COLUMNS, start=1):
+        ws.column_dimensions[ws.cell(1, i).column_letter].width = WIDTHS.get(column, 12)
     ws.freeze_panes = "A3"
     ws.auto_filter.ref = f"A2:{ws.cell(2, len(COLUMNS)).column_letter}{ws.max_row}"
     wb.save(path)

@@ -121,6 +121,12 @@ def parse_rule(entry: dict) -> Rule:
         _check_sum_rule(rid, kind, params, lhs, rhs)
     elif kind == "narrative_number":
         _check_narrative_rule(rid, params)
+    elif kind == "presence":
+        if not any(params.get(k) for k in ("sections", "tables", "cells", "era_from_year")):
+            raise RuleError(f"{rid}: presence needs sections, tables, cells or era_from_year")
+        for cell in params.get("cells") or ():
+            if not all(cell.get(k) for k in ("table", "row", "col")):
+                raise RuleError(f"{rid}: every cell needs table, row and col")
     elif kind == "similarity":
         threshold = params.get("threshold")
         if not isinstance(threshold, int | float) or not 0 < threshold <= 1:

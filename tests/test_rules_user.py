@@ -31,6 +31,14 @@ rules:
     columns: [natural_person]
     lhs: [carried_over]
     rhs: [prev.carried_forward]
+  - id: U3_totals_filled
+    name_zh: 总计必填
+    name_en: Table 3 totals are filled in
+    severity: error
+    kind: presence
+    cells:
+      - {table: table3, row: new_received, col: total}
+      - {table: table3, row: other_misc, col: commercial}
   - id: R10_similarity
     name_zh: 内容雷同
     name_en: Near-duplicate narrative
@@ -48,7 +56,8 @@ def test_user_rules_are_applied_by_check(tmp_path, monkeypatch):
                      table3=table3_2021(new_received=[3, 0, 0, 0, 0, 0, 3],
                                         granted=[2, 0, 0, 0, 0, 0, 2],
                                         unavailable_not_held=[1, 0, 0, 0, 0, 0, 1],
-                                        total_handled=[3, 0, 0, 0, 0, 0, 3])), "qj-fgw")
+                                        total_handled=[3, 0, 0, 0, 0, 0, 3],
+                                        other_misc=[0, None, 0, 0, 0, 0, 0])), "qj-fgw")
     rules = tmp_path / "local-rules.yml"
     rules.write_text(USER_RULES, encoding="utf-8")
     assert main(["check", "--db", str(db), "--rules", str(rules), "--year", "2023",
@@ -59,7 +68,11 @@ def test_user_rules_are_applied_by_check(tmp_path, monkeypatch):
         ("U1_denied_share", "column:natural_person"): ("fail", "warning", 3, 2),
         ("U1_denied_share", "column:total"): ("fail", "warning", 3, 2),
         ("U2_carry_natural_person", ""): ("skipped", "error", None, None),
+        ("U3_totals_filled", ""): ("fail", "error", None, None),
     }
+    (reason,) = store.db.execute("select reason from rule_results "
+                                 "where rule_id = 'U3_totals_filled'").fetchone()
+    assert reason == "表三 （六）其他处理 3.其他 · 商业企业 blank"
     (threshold,) = store.db.execute("select expected from rule_results "
                                     "where rule_id = 'R10_similarity'").fetchone()
     assert threshold == 0.5  # the user's R10 replaced the built-in one
