@@ -12,7 +12,8 @@ Tables
                     findings_open, findings_new, findings_resolved, out_dir.
   rule_results      one row per (report, rule, scope) — the latest check of that report:
                     report_id, rule_id, scope ('' for whole-report rules, else 'column:total',
-                    'row:granted', 'group:review'), agency_id, agency, region_code, year, template,
+                    'row:granted', 'row:review' — Table 4's groups are its rows), agency_id,
+                    agency, region_code, year, template,
                     severity (error / warning), status (pass / fail / skipped), expected, actual,
                     difference (actual − expected), reason (why it failed or was skipped),
                     cells (JSON list of the cells involved), ruleset_version, run_id, checked_at.
