@@ -188,3 +188,23 @@ def test_text_messages_and_the_wecom_size_limit():
                                                          "text": {"content": "x"}}
     assert dingtalk_body(Message("t", "x", []), "text") == {"msgtype": "text",
                                                             "text": {"content": "x"}}
+
+
+def test_check_notify_sends_new_findings_once(http_server, tmp_path, monkeypatch, capsys):
+    from test_monitor_support import make_store, report, table3_2021
+
+    from nianbao.cli import main
+
+    db = tmp_path / "n.db"
+    store = make_store(monkeypatch, db)
+    store.put(report(table3=table3_2021(granted=[1, 0, 0, 0, 0, 0, 1])), None)
+    config = tmp_path / "monitor.yml"
+    config.write_text(
+        f"notify:\n  retries: 1\n  targets:\n    - name: hook\n      type: webhook\n"
+        f"      url: http://127.0.0.1:{http_server.server_port}/hook\n", encoding="utf-8")
+    args = ["check", "--db", str(db), "--config", str(config), "--out", str(tmp_path / "out"),
+            "--notify"]
+    assert main(args) == 0 and main(args) == 0
+    assert "notifications: 1 sent, 0 failed" in capsys.readouterr().out
+    ((_, _, body),) = http_server.requests
+    assert {f["rule_id"] for f in body["findings"]} >= {"R2_results_sum"}
