@@ -18,6 +18,7 @@ from parsing.values import value_kind
 # CJK ideographs, full-width forms and CJK punctuation: text in which a space or a line break
 # is only layout, never a word boundary.
 _CJK = r"\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u3000-\u303f“”‘’"
+_ANNEX = re.compile(r"^附件\s*\d*\s*[:：]?$")
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
 _PAGE_NUMBER = re.compile(
     r"^[\s\-—–－_·•]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／]\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?[\s\-—–－_·•]*$"
@@ -107,6 +108,8 @@ def title_candidates(paragraphs: list[str]) -> list[str]:
 
     Web pages carry the title in a tag; a document only prints it, often with the agency on a
     line of its own above the words "…年度报告"."""
+    while paragraphs and _ANNEX.match(paragraphs[0]):
+        paragraphs = paragraphs[1:]  # "附件2" above the title of an attached report
     for i, line in enumerate(paragraphs[:3]):
         if any(word in line for word in ("报告", "年报")):
             head = paragraphs[: i + 1]

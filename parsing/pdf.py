@@ -140,10 +140,15 @@ def _read_page(page) -> _Page:
 
 
 def _close_cut_rows(page) -> dict:
-    """Rule a line where the lowest vertical rulings stop: a row cut by the page bottom has no
-    lower ruling of its own, and pdfplumber would drop it with its numbers."""
-    bottoms = [e["bottom"] for e in page.edges if e["orientation"] == "v"]
-    return {"explicit_horizontal_lines": [max(bottoms)]} if bottoms else {}
+    """Rule lines where the vertical rulings start and stop: a row cut by a page break may have
+    no ruling of its own at the page's bottom (or top), and pdfplumber would drop it with its
+    numbers."""
+    verticals = [e for e in page.edges if e["orientation"] == "v"]
+    if not verticals:
+        return {}
+    top = min(e["top"] for e in verticals)
+    bottom = max(e["bottom"] for e in verticals)
+    return {"explicit_horizontal_lines": [top, bottom]}
 
 
 def _read_table(page, found) -> _PageTable | None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from parsing import ParseError, parse_document
-from parsing.attachments import is_page_number, table_rows, tidy
+from parsing.attachments import is_page_number, table_rows, tidy, title_candidates
 from parsing.doc import parse_doc
 from parsing.docx import extract_docx, parse_docx
 from parsing.pdf import parse_pdf
@@ -55,6 +55,18 @@ def test_table_rows_give_a_merged_cell_once_across_and_repeat_it_down():
         ["（三）不予公开", "1.属于国家秘密", "1", ""],
         ["（三）不予公开", "0", "0"],  # an empty label cell is not a blank value
     ]
+
+
+@pytest.mark.parametrize(("paragraphs", "titles"), [
+    (["洪泽区人民政府", "2023年政府信息公开工作年度报告", "本报告由…"],
+     ["洪泽区人民政府2023年政府信息公开工作年度报告"]),
+    (["附件2", "某某局", "2023年政府信息公开工作年度报告"],
+     ["某某局2023年政府信息公开工作年度报告"]),
+    (["淮安市人民政府2024年政府信息公开工作年度报告", "正文"], []),  # one line: found as it is
+    (["一、总体情况", "正文"], []),
+])
+def test_title_set_over_several_lines_is_one_candidate(paragraphs, titles):
+    assert title_candidates(paragraphs) == titles
 
 
 # ---- DOCX ---------------------------------------------------------------------------------
