@@ -12,7 +12,7 @@ import unicodedata
 _TITLE_WORDS = ("报告", "年报")
 _AGENCY_FIRST = re.compile(
     r"^(?P<agency>.*?)(?:关于)?(?P<year>(?:19|20)\d{2})\s*年?度?\s*(?:本级|本机关)?"
-    r"(?:政府|政务)?(?:信息公开|公开)"
+    r"(?:(?:政府|政务)?(?:信息公开|公开)|年报|年度报告|工作报告)"
 )
 _YEAR_FIRST = re.compile(
     r"^(?:关于)?(?P<year>(?:19|20)\d{2})年度?(?P<agency>.+?)(?:政府|政务)?信息公开"
