@@ -78,65 +78,67 @@ def evaluate(rule: Rule, subject: Subject, previous: Subject | None = None) -> l
 
 
 def evaluate_sum(rule: Rule, subject: Subject, previous: Subject | None) -> list[Result]:
+    """One result per column (or row) of the rule: lhs == rhs over the named cells."""
     p = rule.params
     table_name, for_each = p["table"], p["for_each"]
     current = subject.report.table(table_name)
     if not current:
         return [_skip(rule, "", f"{TABLE_LABELS[table_name]} not found in the report")]
-    uses_prev = any(t.previous for t in rule.lhs + rule.rhs)
-    if uses_prev and previous is None:
+    if any(t.previous for t in rule.lhs + rule.rhs) and previous is None:
         year = subject.report.year
         prior = f"{year - 1}" if year else "the previous year"
         return [_skip(rule, "", f"no report of this agency for {prior}")]
-    prev_table = previous.report.table(table_name) if previous else {}
+    printed = _printed_keys(current, for_each)
     wanted = p["columns"] if for_each == "column" else p["rows"]
-    keys = _printed_keys(current, for_each) if wanted == "*" else [str(k) for k in wanted]
-    term_axis = "row" if for_each == "column" else "column"
     results = []
-    for key in keys:
+    for key in printed if wanted == "*" else [str(k) for k in wanted]:
         scope = f"{for_each}:{key}"
-        if key not in _printed_keys(current, for_each):
+        if key not in printed:
             results.append(_skip(rule, scope, f"{for_each} {key} not printed"))
-            continue
-        cells, absent, blank = [], [], []
-        for side, terms in (("lhs", rule.lhs), ("rhs", rule.rhs)):
-            for term in terms:
-                src = previous if term.previous else subject
-                table = prev_table if term.previous else current
-                row, col = (term.key, key) if for_each == "column" else (key, term.key)
-                if term.key not in _printed_keys(table, term_axis):
-                    absent.append((term, row, col))
-                    continue
-                cell = table.get(row, {}).get(col)
-                ref = CellRef(table_name, row, col, cell.value if cell else None,
-                              cell.raw if cell else None, side, src.report_id if src else None,
-                              term.sign)
-                cells.append(ref)
-                if ref.value is None:
-                    blank.append(ref)
-        if absent and p.get("absent", "skip") == "skip":
-            names = ", ".join(_term_name(t, table_name, r, c) for t, r, c in absent)
-            results.append(_skip(rule, scope, f"not printed: {names}", cells))
-            continue
-        if blank:
-            names = ", ".join(_ref_name(c, subject) for c in blank)
-            results.append(_skip(rule, scope, f"blank cells: {names}", cells))
-            continue
-        lhs = [c for c in cells if c.side == "lhs"]
-        rhs = [c for c in cells if c.side == "rhs"]
-        if not lhs or not rhs:
-            results.append(_skip(rule, scope, "no printed cells on one side", cells))
-            continue
-        actual = _clean(sum(c.sign * c.value for c in lhs))
-        expected = _clean(sum(c.sign * c.value for c in rhs))
-        diff = _clean(actual - expected)
-        ok = abs(diff) <= 1e-6 * max(1.0, abs(expected))
-        for c in cells:
-            c.balancing = None if ok else _balancing(c, diff)
-        reason = "" if ok else f"{_side_text(lhs)} = {actual:g} ≠ {_side_text(rhs)} = {expected:g}"
-        results.append(Result(rule.id, rule.severity, PASS if ok else FAIL, scope, expected,
-                              actual, reason, cells))
+        else:
+            results.append(_sum_at(rule, scope, key, subject, previous))
     return results
+
+
+def _sum_at(rule: Rule, scope: str, key: str, subject: Subject,
+            previous: Subject | None) -> Result:
+    """The rule's equation at one column (for_each: column) or one row (for_each: row)."""
+    p = rule.params
+    table_name, by_column = p["table"], p["for_each"] == "column"
+    cells, absent, blank = [], [], []
+    for side, terms in (("lhs", rule.lhs), ("rhs", rule.rhs)):
+        for term in terms:
+            src = previous if term.previous else subject
+            table = src.report.table(table_name) if src else {}
+            row, col = (term.key, key) if by_column else (key, term.key)
+            if term.key not in _printed_keys(table, "row" if by_column else "column"):
+                absent.append((term, row, col))
+                continue
+            cell = table.get(row, {}).get(col)
+            ref = CellRef(table_name, row, col, cell.value if cell else None,
+                          cell.raw if cell else None, side, src.report_id, term.sign)
+            cells.append(ref)
+            if ref.value is None:
+                blank.append(ref)
+    if absent and p.get("absent", "skip") == "skip":
+        names = ", ".join(_term_name(t, table_name, r, c) for t, r, c in absent)
+        return _skip(rule, scope, f"not printed: {names}", cells)
+    if blank:
+        names = ", ".join(_ref_name(c, subject) for c in blank)
+        return _skip(rule, scope, f"blank cells: {names}", cells)
+    lhs = [c for c in cells if c.side == "lhs"]
+    rhs = [c for c in cells if c.side == "rhs"]
+    if not lhs or not rhs:
+        return _skip(rule, scope, "no printed cells on one side", cells)
+    actual = _clean(sum(c.sign * c.value for c in lhs))
+    expected = _clean(sum(c.sign * c.value for c in rhs))
+    diff = _clean(actual - expected)
+    ok = abs(diff) <= 1e-6 * max(1.0, abs(expected))
+    for c in cells:
+        c.balancing = None if ok else _balancing(c, diff)
+    reason = "" if ok else f"{_side_text(lhs)} = {actual:g} ≠ {_side_text(rhs)} = {expected:g}"
+    return Result(rule.id, rule.severity, PASS if ok else FAIL, scope, expected, actual, reason,
+                  cells)
 
 
 def evaluate_presence(rule: Rule, report: Report) -> Result:
