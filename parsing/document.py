@@ -87,9 +87,8 @@ def build_report(
         report.warnings.append(f"sections: missing {', '.join(missing)}")
 
     # metadata
-    head = lines[: headings[0]] if headings else lines[:8]
-    head = [h for h in head if h.strip()][:12]
-    title, agency, year = meta.pick_title((titles or []) + head)
+    head = [h for h in (lines[: headings[0]] if headings else lines[:12]) if h.strip()]
+    title, agency, year = meta.pick_title((titles or []) + head[:30])
     report.title, report.agency = title, agency
     report.year = year or meta.year_line(head)
     if report.year is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,27 @@ def test_text_file_in_gb18030():
     report = parse_document(body, "report.txt", "text/plain")
     assert report.agency == "前进区发展改革工信局"
     assert report.table3["unavailable_not_held"]["total"].value == 1
+
+
+def test_damaged_documents_never_crash():
+    """Lines dropped, repeated and cut at random: a Report or a ParseError, nothing else."""
+    rng = random.Random(20240115)
+    for path in [SEED, PAGE]:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for _ in range(25):
+            damaged = list(lines)
+            for _ in range(rng.randrange(1, 30)):
+                j = rng.randrange(len(damaged))
+                op = rng.random()
+                if op < 0.4:
+                    del damaged[j]
+                elif op < 0.7:
+                    damaged.insert(j, damaged[rng.randrange(len(damaged))])
+                elif damaged[j]:
+                    k = rng.randrange(len(damaged[j]))
+                    damaged[j] = damaged[j][:k] + damaged[j][k + 1:]
+            try:
+                report = parse_document("\n".join(damaged).encode(), path.name, None)
+            except ParseError:
+                continue
+            assert isinstance(report.warnings, list)
