@@ -112,20 +112,25 @@ def run_job(job_id: str, config_path: str | None, db: str) -> None:
     log.info("job %s: running %s", job_id, argv)
     returncode, output = _run_child(argv)
     log.info("job %s: crawl exited %s", job_id, returncode)
-    outcome = run_check(store, config, out_dir=Path(config.out), trigger="monitor")
-    log.info("job %s: check #%s: %d open findings (%d new, %d resolved)", job_id,
-             outcome.run_id, len(outcome.open), len(outcome.new), len(outcome.resolved))
-    message = new_findings_message(finding_rows(store.db, ids=outcome.new), outcome.run_id,
-                                   outcome.year, str(outcome.files.get("html", "")) or None)
-    if message and config.notify_targets:
-        queue(store.db, config.notify_targets, message)
-    if config.notify_targets:
-        deliver_pending(store.db, config.notify_targets, config.notify_retries,
-                        config.notify_backoff)
-    with store.db.conn:
-        store.db["monitor_job_runs"].update(run_row, {
-            "finished_at": now_iso(), "returncode": returncode, "output_tail": output[-2000:],
-            "check_run_id": outcome.run_id})
+    record = {"returncode": returncode, "output_tail": output[-2000:]}
+    try:
+        outcome = run_check(store, config, out_dir=Path(config.out), trigger="monitor")
+        record["check_run_id"] = outcome.run_id
+        log.info("job %s: check #%s: %d open findings (%d new, %d resolved)", job_id,
+                 outcome.run_id, len(outcome.open), len(outcome.new), len(outcome.resolved))
+        message = new_findings_message(finding_rows(store.db, ids=outcome.new), outcome.run_id,
+                                       outcome.year, str(outcome.files.get("html", "")) or None)
+        if message and config.notify_targets:
+            queue(store.db, config.notify_targets, message)
+        if config.notify_targets:
+            deliver_pending(store.db, config.notify_targets, config.notify_retries,
+                            config.notify_backoff)
+    except Exception as exc:
+        record["output_tail"] = (output + f"\ncheck failed: {type(exc).__name__}: {exc}")[-2000:]
+        raise  # APScheduler logs it; the job stays scheduled
+    finally:
+        with store.db.conn:
+            store.db["monitor_job_runs"].update(run_row, {"finished_at": now_iso(), **record})
 
 
 def _run_child(argv: list[str]) -> tuple[int, str]:
