@@ -19,7 +19,7 @@ from crawler.items import FetchedPage
 from crawler.middlewares import BackoffRetryMiddleware, RegistryHostsMiddleware, netloc
 from crawler.pipelines import StorePipeline
 from crawler.spiders.reports import ReportsSpider, is_attachment
-from nianbao.crawl import prepare_jobdir
+from nianbao.crawl import crawl_settings, prepare_jobdir
 from nianbao.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "crawl"
@@ -162,3 +162,17 @@ def test_crawl_state_kept_after_a_clean_stop_and_discarded_after_a_kill(tmp_path
     (jobdir / "requests.seen").write_text("fingerprint\n")
     (jobdir / "requests.queue" / "active.json").write_text(json.dumps([]))
     assert prepare_jobdir(jobdir) == "resumed"
+
+
+def test_settings_are_polite_incremental_and_offline(tmp_path):
+    settings = crawl_settings(tmp_path / "db.sqlite", jobdir=tmp_path / "job")
+    assert settings.getbool("ROBOTSTXT_OBEY")
+    assert settings["USER_AGENT"].startswith("nianbao/") and "+http" in settings["USER_AGENT"]
+    assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 2
+    assert settings.getbool("AUTOTHROTTLE_ENABLED") and settings.getint("DOWNLOAD_MAXSIZE") > 0
+    assert settings["HTTPCACHE_POLICY"].endswith("RFC2616Policy")
+    assert settings["HTTPCACHE_DIR"] == str(tmp_path.resolve() / "httpcache")
+    assert settings["JOBDIR"] == str(tmp_path.resolve() / "job")
+    # No telnet console; no cookie middleware, hence no tldextract public-suffix download.
+    assert not settings.getbool("TELNETCONSOLE_ENABLED")
+    assert not settings.getbool("COOKIES_ENABLED")
