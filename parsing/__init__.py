@@ -15,7 +15,7 @@ __all__ = ["PARSER_VERSION", "ParseError", "Report", "detect_kind", "parse_docum
 
 
 def detect_kind(body: bytes, url: str = "", content_type: str | None = None) -> str:
-    """Say what a document is — pdf, docx, doc, text or html — from its bytes first, then its name."""
+    """Say what a document is (pdf, docx, doc, text, html): its bytes first, then its name."""
     ctype = (content_type or "").split(";")[0].strip().lower()
     name = url.lower().split("?")[0]
     if body[:5] == b"%PDF-":

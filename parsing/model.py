@@ -1,4 +1,4 @@
-"""The canonical record of an annual report, shared by the parser, the store, the rules and Datasette.
+"""The canonical record of an annual report, shared by parser, store, rules and Datasette.
 
 Keys follow ``shared/spec/report-format.md`` ("Canonical keys"). Every stage speaks these keys;
 Chinese labels live beside them here so that one table maps the law's wording to identifiers.
@@ -35,7 +35,8 @@ TABLE3_COLUMNS: dict[str, str] = {
 }
 APPLICANT_COLUMNS: tuple[str, ...] = tuple(c for c in TABLE3_COLUMNS if c != "total")
 
-# Table 3 rows, in order. 2021 era: 25 rows; 2019 era: 23, with （六）其他处理 as the one row `other`.
+# Table 3 rows, in order. 2021 era: 25 rows; 2019 era: 23, with （六）其他处理 as
+# the single row `other`.
 TABLE3_ROWS: dict[str, str] = {
     "new_received": "一、本年新收政府信息公开申请数量",
     "carried_over": "二、上年结转政府信息公开申请数量",
