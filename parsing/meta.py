@@ -42,7 +42,7 @@ def title_parts(title: str) -> tuple[str | None, int | None]:
         m = pattern.search(t)
         if m:
             agency = m["agency"].strip("-_—:|()《》【】[] ")
-            agency = re.sub(r"关于$", "", agency)
+            agency = re.sub(r"^关于|(?:关于|的)$", "", agency)
             return (None if agency in _NOT_AGENCY else agency), int(m["year"])
     return None, None
 
