@@ -3,7 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench clean
+# Debian packages nianbao uses at run time (LibreOffice reads legacy .doc attachments) and in its
+# tests (headless Chromium with a CJK font for the browser test).
+RUN_PACKAGES := libreoffice-writer-nogui
+TEST_PACKAGES := $(RUN_PACKAGES) chromium fonts-wqy-microhei
+
+.PHONY: demo test bench clean system-run system-test
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -11,21 +16,22 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-demo: $(BIN)/.installed
+# Installs only what is missing, as root through apt-get; elsewhere it says what to install.
+system-run:
+	@PACKAGES="$(RUN_PACKAGES)" sh scripts/install-system-packages.sh
+system-test:
+	@PACKAGES="$(TEST_PACKAGES)" sh scripts/install-system-packages.sh
+
+demo: $(BIN)/.installed system-run
 	$(BIN)/nianbao demo
 
-# The browser test needs Debian's chromium and a CJK font (so screenshots show Chinese); as root
-# with apt-get, install them once when missing — elsewhere that test skips itself.
-test: $(BIN)/.installed
-	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && { [ ! -x /usr/bin/chromium ] || \
-	  [ ! -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; }; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-	  apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; fi
+test: $(BIN)/.installed system-test
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
 bench: $(BIN)/.installed
 	$(BIN)/python bench/parse_bench.py
+	$(BIN)/python bench/crawl_bench.py
 
 clean:
 	rm -rf $(VENV) data/nianbao.db*

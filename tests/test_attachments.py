@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import needs_program
 
 from parsing import ParseError, parse_document
 from parsing.attachments import is_page_number, table_rows, tidy, title_candidates
@@ -16,7 +17,6 @@ from parsing.pdf import parse_pdf
 
 FIXTURES = Path(__file__).parent / "fixtures" / "attachments"
 REAL_PDF = FIXTURES / "huaian_hongzequ-zhengfu_2024.pdf"
-HAS_SOFFICE = bool(shutil.which("soffice") or shutil.which("libreoffice"))
 
 
 # ---- tidying ------------------------------------------------------------------------------
@@ -199,7 +199,7 @@ def test_doc_without_libreoffice_is_refused_clearly(monkeypatch):
         parse_doc(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "x.doc")
 
 
-@pytest.mark.skipif(not HAS_SOFFICE, reason="LibreOffice (soffice) not installed")
+@needs_program("soffice", "libreoffice")
 def test_broken_doc_is_a_parse_error_with_a_reason():
     with pytest.raises(ParseError, match=r"^unreadable \.doc: LibreOffice could not convert it"):
         parse_document(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 3000, "x.doc")

@@ -9,10 +9,10 @@ is compared without spaces).
 
 from __future__ import annotations
 
-import shutil
 from functools import cache
 
 import pytest
+from conftest import needs_program
 
 from nianbao.twins import DATA, parse_source, sample_sources, to_docx, to_pdf
 from parsing import parse_document
@@ -21,7 +21,6 @@ from parsing.pdf import extract_pdf
 
 TWINS = DATA / "attachments"
 SAMPLES = sorted(sample_sources())
-HAS_SOFFICE = bool(shutil.which("soffice") or shutil.which("libreoffice"))
 
 
 @cache
@@ -70,7 +69,7 @@ def test_docx_twin_parses_to_the_same_record(sample_id):
     assert_same_record(twin, source(sample_id), spaces=True)
 
 
-@pytest.mark.skipif(not HAS_SOFFICE, reason="LibreOffice (soffice) not installed")
+@needs_program("soffice", "libreoffice")
 @pytest.mark.parametrize("sample_id", ["001", "002"])
 def test_doc_twin_parses_to_the_same_record(sample_id):
     body = (TWINS / f"{sample_id}.doc").read_bytes()

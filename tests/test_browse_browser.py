@@ -13,11 +13,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import needs_program
 from test_browse_support import YINZHOU, build_db, start_server, stop_server
 
 CHROMIUM = shutil.which("chromium")
 OUTPUT = Path(__file__).resolve().parent / "output"
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not on PATH")
+pytestmark = needs_program("chromium")
 
 FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
