@@ -128,7 +128,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--registry", type=Path, default=DEFAULT_REGISTRY, help="CSV or YAML")
     p.add_argument("--db", type=Path, default=None)
     p.add_argument("--jobdir", type=Path, default=None,
-                   help="crawl state: a stopped crawl resumes from here (removed when finished)")
+                   help="crawl state: a stopped crawl resumes from here, removed when finished "
+                        "(default: crawl-state/ beside the database)")
     p.add_argument("--httpcache", type=Path, default=None,
                    help="HTTP cache for conditional requests (default: beside the database)")
     p.add_argument("--agency", nargs="+", default=None, metavar="ID",
@@ -162,7 +163,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
             raise SystemExit(f"unknown agency id(s): {', '.join(sorted(unknown))}")
         agencies = [a for a in agencies if a["id"] in args.agency]
     db = args.db or DEFAULT_DB
-    result = run_crawl(agencies, db=db, jobdir=args.jobdir, httpcache=args.httpcache,
+    jobdir = args.jobdir or db.resolve().parent / "crawl-state"
+    result = run_crawl(agencies, db=db, jobdir=jobdir, httpcache=args.httpcache,
                        overrides=_overrides(args.set))
     print(format_result(result, len(agencies)))
     print(format_store(db))
