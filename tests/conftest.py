@@ -11,7 +11,7 @@ import pytest
 def needs_program(*names: str) -> pytest.MarkDecorator:
     """Skip when none of these programs is installed — except in CI, where `make test` installs
     them, so a missing one must fail loudly instead of passing as a skip."""
-    found = any(shutil.which(n) for n in names)
-    if found or os.environ.get("CI"):
-        return pytest.mark.usefixtures()
-    return pytest.mark.skip(reason=f"{' or '.join(names)} not installed (make test installs it)")
+    missing = not any(shutil.which(n) for n in names) and not os.environ.get("CI")
+    return pytest.mark.skipif(
+        missing, reason=f"{' or '.join(names)} not installed (make test installs it)"
+    )
