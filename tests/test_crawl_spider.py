@@ -18,6 +18,7 @@ from scrapy.utils.test import get_crawler
 from crawler.items import FetchedPage
 from crawler.middlewares import BackoffRetryMiddleware, RegistryHostsMiddleware, netloc
 from crawler.pipelines import StorePipeline
+from crawler.spiders.discover import DiscoverSpider
 from crawler.spiders.reports import ReportsSpider, is_attachment
 from nianbao.crawl import crawl_settings, prepare_jobdir
 from nianbao.store import Store
@@ -176,3 +177,32 @@ def test_settings_are_polite_incremental_and_offline(tmp_path):
     # No telnet console; no cookie middleware, hence no tldextract public-suffix download.
     assert not settings.getbool("TELNETCONSOLE_ENABLED")
     assert not settings.getbool("COOKIES_ENABLED")
+
+
+def test_discovery_on_the_real_pingtan_page_finds_its_annual_report_column():
+    crawler = get_crawler(DiscoverSpider)
+    spider = crawler._create_spider(start_urls=["https://www.pingtan.gov.cn/zwgk/zfxxgk/"])
+    url = "https://www.pingtan.gov.cn/zwgk/zfxxgk/"
+    page = response("pingtan_zfxxgknb-list_page1.html", url, {"portal": url, "hops": 0})
+    (column,) = spider.parse_portal(page)  # the menu's 政府信息<br>公开年报, nothing else
+    assert column.url == "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/nlist.htm"
+    assert column.meta["name"] == "平潭综合实验区党工委管委会"
+    assert column.meta["label"] == "pingtan"
+    listed = response("pingtan_zfxxgknb-list_page1.html", column.url, column.meta)
+    spider.parse_column(listed)
+    (proposal,) = spider.proposals
+    assert proposal["cms"] == "trs_dynamic"
+    assert (proposal["listed"], proposal["reports"]) == (10, 10)
+    assert proposal["portal_url"] == "https://www.pingtan.gov.cn/"
+
+
+def test_discovery_follows_the_open_government_link_once_when_no_column_is_linked():
+    crawler = get_crawler(DiscoverSpider)
+    spider = crawler._create_spider(start_urls=["http://www.x.gov.cn/"])
+    home = HtmlResponse("http://www.x.gov.cn/", encoding="utf-8", body="""<html><body>
+        <a href="/zwgk/">政府信息公开</a> <a href="/zwgk/zn/">政府信息公开指南</a>
+        <a href="http://www.gov.cn/">中国政府网</a></body></html>""".encode(),
+        request=Request("http://www.x.gov.cn/", meta={"portal": "http://www.x.gov.cn/",
+                                                       "hops": 0}))
+    (follow,) = spider.parse_portal(home)
+    assert (follow.url, follow.meta["hops"]) == ("http://www.x.gov.cn/zwgk/", 1)

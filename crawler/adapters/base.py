@@ -60,8 +60,12 @@ def iso_date(text: str | None) -> str | None:
 
 
 def link_title(link: Selector) -> str:
-    """A link's title attribute, else its text (list pages often cut the text short with …)."""
-    title = link.attrib.get("title") or " ".join(link.css("::text").getall())
+    """A link's title attribute, else its text (list pages often cut the text short with …).
+
+    Text pieces join without a space: in Chinese a tag boundary (政府信息<br>公开年报) is no word
+    boundary; whitespace inside the pieces still separates words.
+    """
+    title = link.attrib.get("title") or "".join(link.css("::text").getall())
     return " ".join(normalize(title).split())
 
 
