@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-# report      an article page that is the report itself → stored and parsed
+# report      a listed document that is the report itself (an article, or a file the column
+#             links directly) → stored and parsed
 # landing     an article whose body only links to the report file → stored raw, not parsed
 # attachment  the report file a landing page links to → stored and parsed
 # copy        a file attached to an article that is itself the report → stored raw, not parsed

@@ -108,9 +108,11 @@ def test_trs_static_pages_from_create_page_html():
     items = adapter.items(response)
     assert [i.url.rsplit("/", 2)[-2:] for i in items][:2] == [
         ["202401", "t20240125_4521.html"], ["202401", "t20240110_4488.html"]]
-    assert len(items) == 5
+    assert len(items) == 6
     assert reports(items) == [("铁岭市2023年政府信息公开工作年度报告", "2024-01-25"),
-                              ("铁岭市2022年度政府信息公开年报", "2023-01-30")]
+                              ("铁岭市2022年度政府信息公开年报", "2023-01-30"),
+                              ("铁岭市2021年政府信息公开工作年度报告", "2022-01-26")]
+    assert items[4].url.endswith("/zfxxgknb/202201/P020220126300000000001.pdf")
     assert [r.url for r in adapter.more_pages(response)] == [
         "http://www.tieling.gov.cn/zwgk/zfxxgk/zfxxgknb/index_1.html",
         "http://www.tieling.gov.cn/zwgk/zfxxgk/zfxxgknb/index_2.html",

@@ -44,15 +44,17 @@ def response(name: str, url: str, meta: dict) -> HtmlResponse:
 def test_list_page_yields_report_requests_and_further_pages_and_counts(spider):
     outputs = list(spider.parse_list(response("trs_list.html", COLUMN, {"agency": "tieling-gov"})))
     articles = [r for r in outputs if r.callback == spider.parse_article]
+    (pdf,) = [r for r in outputs if r.callback == spider.parse_file]  # listed as a file
     pages = [r for r in outputs if r.callback == spider.parse_list]
     assert [(r.meta["title"], r.meta["year"], r.meta["listed_date"]) for r in articles] == [
         ("铁岭市2023年政府信息公开工作年度报告", 2023, "2024-01-25"),
         ("铁岭市2022年度政府信息公开年报", 2022, "2023-01-30"),
     ]
+    assert (pdf.meta["role"], pdf.meta["year"], pdf.meta["referer"]) == ("report", 2021, COLUMN)
     assert [r.url.rsplit("/", 1)[-1] for r in pages] == ["index_1.html", "index_2.html"]
     assert all(r.meta["family"] == "trs" and r.meta["agency"] == "tieling-gov" for r in pages)
     outcome = spider.outcomes()["tieling-gov"]
-    assert (len(outcome["listed"]), len(outcome["reports"]), outcome["errors"]) == (5, 2, [])
+    assert (len(outcome["listed"]), len(outcome["reports"]), outcome["errors"]) == (6, 3, [])
     assert spider.crawler.stats.get_value("nianbao/items_skipped") == 3
 
 

@@ -17,12 +17,13 @@ from crawler.adapters.base import Adapter, ListItem, row_items
 
 CREATE_PAGE = re.compile(r"createPageHTML\s*\(([^)]*)\)")
 VAR = r"var\s+{}\s*=\s*(\d+)"
-# A TRS article: t + publication date + _ + document id.
-ARTICLE = re.compile(r"(^|/)t\d{8}_\d+\.s?html?$")
+# A TRS document: t + publication date + _ + document id, or a file the list links directly
+# (P0 + date + serial, TRS's attachment names).
+ARTICLE = re.compile(r"(^|/)(t\d{8}_\d+\.s?html?|P0\d{8,}\.(pdf|docx?))$", re.I)
 
 
 def article_links(response: TextResponse) -> list[ListItem]:
-    """Items are the links that look like TRS documents; navigation never does."""
+    """Items are the links that look like TRS documents or files; navigation never does."""
     links = [a for a in response.css("a[href]") if ARTICLE.search(a.attrib["href"].split("?")[0])]
     return row_items(response, links)
 

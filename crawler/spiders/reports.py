@@ -106,7 +106,7 @@ class ReportsSpider(Spider):
                     "listed_date": item.date, "list_url": response.url}
             if is_attachment(item.url):  # a column that links the file itself
                 yield Request(item.url, callback=self.parse_file, errback=self.page_failed,
-                              meta={**meta, "role": "attachment", "referer": response.url})
+                              meta={**meta, "role": "report", "referer": response.url})
             else:
                 yield Request(item.url, callback=self.parse_article, errback=self.page_failed,
                               meta=meta)
