@@ -37,7 +37,6 @@ class StorePipeline:
         future = self.executor.submit(self._store, item)
         outcome = await asyncio.wrap_future(future)
         self.crawler.stats.inc_value(f"nianbao/pages_{outcome}")
-        self.crawler.stats.inc_value(f"nianbao/agency/{item.agency_id}/pages_{outcome}")
         return item
 
     def close_spider(self) -> None:
