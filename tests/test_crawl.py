@@ -217,23 +217,33 @@ def test_crawl_stopped_halfway_resumes_to_the_same_store_without_refetching(
     assert store_state(db) == store_state(full["db"])
 
 
-def test_crawl_killed_with_sigkill_restarts_cleanly_to_the_same_store(
-        portal, registry, full, tmp_path):
+@pytest.mark.parametrize("signum, state", [(signal.SIGTERM, "resumed"),
+                                           (signal.SIGKILL, "discarded")])
+def test_crawl_interrupted_by_a_signal_ends_with_the_same_store(
+        portal, registry, full, tmp_path, signum, state):
+    """SIGTERM (what the monitor sends) stops cleanly and resumes; SIGKILL leaves no usable
+    queue, so the next run starts afresh — through the HTTP cache — and still ends the same."""
     db, jobdir = tmp_path / "nianbao.db", tmp_path / "job"
-    slow = {"DOWNLOAD_DELAY": "0.05", "AUTOTHROTTLE_ENABLED": "False",
+    slow = {"DOWNLOAD_DELAY": "0.25", "AUTOTHROTTLE_ENABLED": "False",
             "CONCURRENT_REQUESTS_PER_DOMAIN": "1"}
     subset = ("--agency", *ONE_PER_SITE)
+    portal.clear_log()
     process = subprocess.Popen(crawl_command(registry, db, *subset, jobdir=jobdir, **slow),
-                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                               text=True)
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and stored_pages(db) < 15:
-        time.sleep(0.05)
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait(timeout=10)
-    assert process.returncode == -signal.SIGKILL
-    assert 15 <= stored_pages(db) < len(store_state(full["db"])["pages"])
+    while time.monotonic() < deadline and len(portal.requests) < 20:
+        time.sleep(0.02)
+    os.kill(process.pid, signum)
+    out, _ = process.communicate(timeout=60)
+    assert process.returncode == (3 if signum == signal.SIGTERM else -signal.SIGKILL)
+    if signum == signal.SIGTERM:
+        assert "crawl shutdown" in out
+    assert len(portal.requests) >= 20  # stopped halfway: well begun, not done
+    assert stored_pages(db) < len(store_state(full["db"])["pages"])
     restarted = crawl(registry, db, *subset, jobdir=jobdir)
     assert restarted.returncode == 0, restarted.stderr
+    assert f"crawl state {jobdir}: {state}" in restarted.stderr
     assert store_state(db) == store_state(full["db"])
 
 
