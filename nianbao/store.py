@@ -269,7 +269,9 @@ class Store:
         }
         self._fill_from_listing(record, page)
         report_id = page["id"]
-        with self.db.conn:
+        # atomic(), not `with conn`: sqlite-utils commits its own upsert when no transaction is
+        # open yet, and a crawl killed then would leave a report row without its cells.
+        with self.db.atomic():
             self.db["reports"].upsert(record, pk="id")
             self.db.execute("update reports set is_current = 0 where source = ? and id != ?",
                             [url, versions[-1]])
