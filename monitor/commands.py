@@ -58,6 +58,23 @@ def _store(db: Path | None, config_db: str | None = None):
     return Store(db or config_db or DEFAULT_DB)
 
 
+def describe_outcome(store, outcome, ruleset_version: str) -> str:
+    """What one check found, as the CLI and the demo print it."""
+    c = outcome.counts
+    statuses = dict(store.db.execute(
+        "select status, count(*) from compliance where year = ? group by status", [outcome.year]
+    ).fetchall())
+    lines = [
+        f"check #{outcome.run_id} ({outcome.year}年度, as of {outcome.as_of}, rules "
+        f"{ruleset_version}): {c['pass']} pass · {c['fail']} fail · {c['skipped']} skipped · "
+        f"{len(outcome.open)} open findings ({len(outcome.new)} new, "
+        f"{len(outcome.resolved)} resolved)",
+        "  compliance: " + (" · ".join(f"{n} {s}" for s, n in sorted(statuses.items())) or "—"),
+    ]
+    lines += [f"  {kind}: {path}" for kind, path in outcome.files.items()]
+    return "\n".join(lines)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from monitor.check import run_check
     from monitor.export import finding_rows
@@ -74,13 +91,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     out = args.out or Path(config.out)
     outcome = run_check(store, config, rules=rules, year=args.year, as_of=args.as_of,
                         out_dir=out)
-    c = outcome.counts
-    print(f"check #{outcome.run_id} ({outcome.year}年度, as of {outcome.as_of}, rules "
-          f"{rules.version}): {c['pass']} pass · {c['fail']} fail · {c['skipped']} skipped · "
-          f"{len(outcome.open)} open findings ({len(outcome.new)} new, "
-          f"{len(outcome.resolved)} resolved)")
-    for kind, path in outcome.files.items():
-        print(f"  {kind}: {path}")
+    print(describe_outcome(store, outcome, rules.version))
     if args.notify and config.notify_targets:
         message = new_findings_message(finding_rows(store.db, ids=outcome.new), outcome.run_id,
                                        outcome.year, str(outcome.files["html"]))

@@ -1,4 +1,4 @@
-"""The main job on the embedded default: serve the sample portal, crawl it, parse, store, summarise.
+"""The main job on the embedded default: serve the sample portal, crawl, parse, store, check.
 
 The sample portal (nianbao.portal) runs on 127.0.0.1 at the ports the bundled registry
 (data/agencies.csv) names; the crawl is the real one (`nianbao crawl`), with the politeness delays
@@ -14,6 +14,7 @@ from pathlib import Path
 from nianbao.crawl import DEFAULT_REGISTRY, format_result, format_store, run_crawl
 from nianbao.portal import DEFAULT_BASE_PORT, PortalServer, default_spec
 from nianbao.registry import load_registry
+from nianbao.store import Store
 
 LOOPBACK_SETTINGS = {
     "DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_START_DELAY": "0",
@@ -56,4 +57,18 @@ def run_demo(db_path: Path) -> int:
             portal.stop()
     print(format_result(result, len(agencies)))
     print(format_store(db_path))
+    print(check_latest_year(db_path))
     return 0 if result.finished else 1
+
+
+def check_latest_year(db_path: Path) -> str:
+    """Run every rule and the deadlines on the newest report year the portal holds."""
+    from monitor.check import run_check
+    from monitor.commands import describe_outcome
+    from monitor.rules import load_rules
+
+    store = Store(db_path)
+    year = store.db.execute("select max(year) from current_reports").fetchone()[0]
+    rules = load_rules()
+    outcome = run_check(store, rules=rules, year=year, out_dir=db_path.parent / "alerts")
+    return describe_outcome(store, outcome, rules.version)
