@@ -44,3 +44,28 @@ def test_parse_human_output():
     assert proc.returncode == 0
     assert "前进区发展改革工信局" in proc.stdout
     assert "new_received" in proc.stdout
+
+
+def test_parse_a_loopback_url(tmp_path):
+    """A page served on 127.0.0.1 parses the same as the file (GBK bytes, charset from the page)."""
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(PAGE.parent))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/{PAGE.name}"
+        proc = run(url, "--json")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert proc.returncode == 0, proc.stderr
+    record = json.loads(proc.stdout)
+    from_file = json.loads(run(str(PAGE), "--json").stdout)
+    assert record["source"] == url
+    assert record["agency"] == "银州区人民政府办公室"
+    assert record["year"] == 2020
+    for key in ("table2", "table3", "table4", "sections"):
+        assert record[key] == from_file[key]

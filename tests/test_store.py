@@ -78,3 +78,31 @@ def test_stored_cells_keep_value_raw_and_unit():
         "select count(*) from cells where report_id = ? and value is null",
         [seed.report_id]).fetchone()[0]
     assert blanks == 135  # blanks are stored as null, not 0
+
+
+def test_reparse_rebuilds_records_from_the_raw_pages_without_fetching(tmp_path):
+    import subprocess
+    import sys
+
+    db_path = tmp_path / "t.db"
+    store = Store(db_path)
+    good = store.store_document("http://127.0.0.1/r.html", PAGE.read_bytes(),
+                                content_type="text/html")
+    store.store_document("http://127.0.0.1/junk.html", JUNK.encode("utf-8"),
+                         content_type="text/html")
+    expected = snapshot(store.db)
+    # As an older parser would have left it: other version, cells and sections gone.
+    with store.db.conn:
+        store.db.execute("update reports set parser_version = '0'")
+        store.db.execute("delete from cells")
+        store.db.execute("delete from sections")
+    store.db.conn.close()
+
+    proc = subprocess.run([sys.executable, "-m", "nianbao.cli", "reparse", "--db", str(db_path)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "error: 1 · warning: 1"
+    after = Store(db_path)
+    assert snapshot(after.db) == expected
+    assert after.db["reports"].get(good.report_id)["parser_version"] != "0"
+    assert after.db.execute("select count(*) from cells").fetchone()[0] > 150
