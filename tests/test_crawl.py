@@ -21,8 +21,10 @@ import pytest
 
 from nianbao.portal import PortalServer
 from nianbao.registry import write_registry
+from parsing import parse_document
 
 ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "data" / "samples" / "html"
 # Polite settings, scaled to loopback: AutoThrottle stays on, with no floor and no start delay.
 FAST = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_START_DELAY": "0",
         "CONCURRENT_REQUESTS_PER_DOMAIN": "4", "RETRY_BACKOFF_BASE": "0.1",
@@ -185,15 +187,22 @@ def test_gbk_pages_decode(portal, full):
 
 
 def test_attachments_are_fetched_and_stored(portal, full):
+    """PDF, DOC and DOCX reports arrive as their own report, with their HTML twin's numbers."""
     files = [i for i in portal.manifest["items"] if i["kind"] == "report" and i["format"] != "html"]
-    if not files:
-        pytest.skip("this portal build has no attachment-only reports (no sample attachments)")
+    assert sorted(i["format"] for i in files) == ["doc", "docx", "docx", "pdf", "pdf"]
     db = full["db"]
     for item in files:
         article, file = portal.item_url(item), portal.item_url(item, "attachment")
         assert query(db, "select count(*) from pages where url = ?", article) == [(1,)]
         assert query(db, "select count(*) from reports where source = ?", article) == [(0,)]
         assert query(db, "select referer from pages where url = ?", file) == [(article,)]
+        twin = next(SAMPLES.glob(f"{item['sample']}_*.html"))
+        expected = parse_document(twin.read_bytes(), twin.name)
+        stored = dict(((t, r, c), v) for t, r, c, v in query(
+            db, "select table_name, row_key, col_key, value from cells c join reports r "
+                "on r.id = c.report_id where r.source = ?", file))
+        assert stored == {(t, r, c): cell.value for t, r, c, cell in expected.iter_cells()}, (
+            item["format"], item["sample"])
 
 
 def test_second_crawl_of_an_unchanged_portal_downloads_no_body(full):
