@@ -7,6 +7,7 @@ spider gives its own callback. Adding a family is one module in this package plu
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -46,6 +47,17 @@ class Adapter:
     def more_pages(self, response: TextResponse) -> Iterable[Request]:
         """Requests for the column's other list pages that this page reveals."""
         raise NotImplementedError
+
+
+def json_object(response: TextResponse) -> dict | None:
+    """The response as a JSON object, or None for an HTML page or anything else that is not one."""
+    if not response.text.lstrip().startswith("{"):
+        return None
+    try:
+        data = json.loads(response.text)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def iso_date(text: str | None) -> str | None:

@@ -7,14 +7,13 @@ data-page-size="5">``. The API answers ``{"data": {"pages": 2, "list": [{"title"
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from scrapy import Request
 from scrapy.http import TextResponse
 
-from crawler.adapters.base import Adapter, ListItem, iso_date
+from crawler.adapters.base import Adapter, ListItem, iso_date, json_object
 from crawler.titles import normalize
 
 SHELL = "[data-api][data-channel-id]"
@@ -23,13 +22,7 @@ PAGE_SIZE = 20  # fewer requests than the site's 5; the API allows up to 50
 
 def _payload(response: TextResponse) -> dict | None:
     """The API's answer as a dict, or None for the HTML shell (or anything that is not JSON)."""
-    if not response.text.lstrip().startswith("{"):
-        return None
-    try:
-        data = json.loads(response.text)
-    except ValueError:
-        return None
-    inner = data.get("data") if isinstance(data, dict) else None
+    inner = (json_object(response) or {}).get("data")
     return inner if isinstance(inner, dict) else None
 
 

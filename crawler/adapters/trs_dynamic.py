@@ -11,7 +11,6 @@ with ``{"pagecount", "data": [{"doctitle", "chnldocurl", "docreltime"}]}``.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from urllib.parse import urlencode
@@ -19,7 +18,7 @@ from urllib.parse import urlencode
 from scrapy import Request
 from scrapy.http import TextResponse
 
-from crawler.adapters.base import Adapter, ListItem, iso_date
+from crawler.adapters.base import Adapter, ListItem, iso_date, json_object
 from crawler.adapters.trs import article_links
 from crawler.titles import normalize
 
@@ -60,13 +59,8 @@ def search_config(text: str) -> dict[str, str | int] | None:
 
 
 def _payload(response: TextResponse) -> dict | None:
-    if not response.text.lstrip().startswith("{"):
-        return None
-    try:
-        data = json.loads(response.text)
-    except ValueError:
-        return None
-    return data if isinstance(data, dict) and isinstance(data.get("data"), list) else None
+    data = json_object(response)
+    return data if data is not None and isinstance(data.get("data"), list) else None
 
 
 class TrsDynamic(Adapter):
