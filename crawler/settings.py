@@ -45,7 +45,7 @@ RETRY_BACKOFF_MAX = 60.0
 # stale and send If-None-Match / If-Modified-Since; `no-cache` would skip the validators.
 HTTPCACHE_ENABLED = True
 HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
-HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
+HTTPCACHE_STORAGE = "crawler.httpcache.SqliteCacheStorage"  # one SQLite file, not 7 per page
 HTTPCACHE_DIR = "data/httpcache"  # the runner puts it beside the database
 HTTPCACHE_GZIP = True
 DEFAULT_REQUEST_HEADERS = {
