@@ -47,7 +47,6 @@ HTTPCACHE_ENABLED = True
 HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
 HTTPCACHE_STORAGE = "crawler.httpcache.SqliteCacheStorage"  # one SQLite file, not 7 per page
 HTTPCACHE_DIR = "data/httpcache"  # the runner puts it beside the database
-HTTPCACHE_GZIP = True
 DEFAULT_REQUEST_HEADERS = {
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
     "Accept-Language": "zh-CN,zh;q=0.9",
